@@ -1,0 +1,75 @@
+package dev.genloom.api;
+
+import java.util.Arrays;
+
+/** A vector that places a text or an image in a model's embedding space. */
+public final class Embedding {
+    private final float[] vector;
+
+    public Embedding(float[] vector) {
+        GenloomException.require(vector.length > 0, "an embedding needs at least one dimension");
+        this.vector = vector.clone();
+    }
+
+    public float[] vector() {
+        return vector.clone();
+    }
+
+    public int dimension() {
+        return vector.length;
+    }
+
+    public double dot(Embedding other) {
+        checkSameDimension(other);
+        double sum = 0;
+        for (int i = 0; i < vector.length; i++) {
+            sum += (double) vector[i] * other.vector[i];
+        }
+        return sum;
+    }
+
+    public double norm() {
+        return Math.sqrt(dot(this));
+    }
+
+    /** Cosine similarity in [-1, 1]; 0 where either vector is all zeros. */
+    public double cosine(Embedding other) {
+        double denominator = norm() * other.norm();
+        return denominator == 0 ? 0 : dot(other) / denominator;
+    }
+
+    /** This vector scaled to unit length (itself where it is all zeros). */
+    public Embedding normalized() {
+        double n = norm();
+        if (n == 0) {
+            return this;
+        }
+        float[] out = new float[vector.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (vector[i] / n);
+        }
+        return new Embedding(out);
+    }
+
+    private void checkSameDimension(Embedding other) {
+        if (other.vector.length != vector.length) {
+            throw GenloomException.invalidInput("embeddings of different dimensions: "
+                    + vector.length + " and " + other.vector.length);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Embedding e && Arrays.equals(vector, e.vector);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(vector);
+    }
+
+    @Override
+    public String toString() {
+        return "Embedding[" + vector.length + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package dev.genloom.api;
+
+import dev.genloom.api.media.Image;
+
+/** A capability a model may offer beside its modality: a vector for an image. */
+public interface ImageEmbedder extends Model {
+
+    Embedding embedImage(Image image, EmbeddingOptions options);
+
+    default Embedding embedImage(Image image) {
+        return embedImage(image, EmbeddingOptions.defaults());
+    }
+}

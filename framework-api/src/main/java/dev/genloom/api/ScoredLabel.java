@@ -1,0 +1,10 @@
+package dev.genloom.api;
+
+import java.util.Objects;
+
+/** A label and its score (a probability where the model gives one). */
+public record ScoredLabel(String label, double score) {
+    public ScoredLabel {
+        Objects.requireNonNull(label, "label");
+    }
+}

@@ -1,0 +1,12 @@
+package dev.genloom.api;
+
+/**
+ * Receives generated text as it grows. Each call gets the next piece of text; pieces never split a
+ * multi-byte character, and their concatenation is the generation's text.
+ */
+@FunctionalInterface
+public interface TokenListener {
+    TokenListener NONE = piece -> { };
+
+    void onText(String piece);
+}

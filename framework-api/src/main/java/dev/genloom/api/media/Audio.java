@@ -1,0 +1,123 @@
+package dev.genloom.api.media;
+
+import dev.genloom.api.GenloomException;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Sound as float PCM: samples in [-1, 1], interleaved by channel (frame after frame), with their
+ * sample rate. Immutable. Reads and writes WAV (see {@link WavCodec}).
+ */
+public final class Audio {
+    private final float[] samples;
+    private final int sampleRate;
+    private final int channels;
+
+    /** Audio from interleaved samples: {@code frames * channels} of them. */
+    public Audio(float[] samples, int sampleRate, int channels) {
+        GenloomException.require(sampleRate > 0, "sample rate must be positive, got " + sampleRate);
+        GenloomException.require(channels > 0, "channel count must be positive, got " + channels);
+        GenloomException.require(samples.length % channels == 0,
+                samples.length + " samples do not divide into " + channels + " channels");
+        this.samples = samples.clone();
+        this.sampleRate = sampleRate;
+        this.channels = channels;
+    }
+
+    /** Mono audio. */
+    public static Audio mono(float[] samples, int sampleRate) {
+        return new Audio(samples, sampleRate, 1);
+    }
+
+    /** A copy of the interleaved samples. */
+    public float[] samples() {
+        return samples.clone();
+    }
+
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    /** Samples per channel. */
+    public int frames() {
+        return samples.length / channels;
+    }
+
+    public double durationSeconds() {
+        return (double) frames() / sampleRate;
+    }
+
+    public boolean isEmpty() {
+        return samples.length == 0;
+    }
+
+    /** The samples of one channel. */
+    public float[] channel(int c) {
+        GenloomException.require(c >= 0 && c < channels, "channel " + c + " does not exist in " + channels + "-channel audio");
+        float[] out = new float[frames()];
+        for (int f = 0; f < out.length; f++) {
+            out[f] = samples[f * channels + c];
+        }
+        return out;
+    }
+
+    /** The average of the channels, as mono audio (itself where already mono). */
+    public Audio toMono() {
+        if (channels == 1) {
+            return this;
+        }
+        float[] out = new float[frames()];
+        for (int f = 0; f < out.length; f++) {
+            float sum = 0;
+            for (int c = 0; c < channels; c++) {
+                sum += samples[f * channels + c];
+            }
+            out[f] = sum / channels;
+        }
+        return new Audio(out, sampleRate, 1);
+    }
+
+    public static Audio readWav(Path file) {
+        return WavCodec.read(file);
+    }
+
+    public static Audio readWav(InputStream in, String where) {
+        return WavCodec.read(in, where);
+    }
+
+    public void writeWav(Path file, WavCodec.Encoding encoding) {
+        WavCodec.write(this, file, encoding);
+    }
+
+    public void writeWav(OutputStream out, WavCodec.Encoding encoding) {
+        WavCodec.write(this, out, encoding);
+    }
+
+    /** Writes 16-bit PCM WAV. */
+    public void writeWav(Path file) {
+        writeWav(file, WavCodec.Encoding.PCM_16);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Audio a && a.sampleRate == sampleRate && a.channels == channels
+                && Arrays.equals(a.samples, samples);
+    }
+
+    @Override
+    public int hashCode() {
+        return (sampleRate * 31 + channels) * 31 + Arrays.hashCode(samples);
+    }
+
+    @Override
+    public String toString() {
+        return "Audio[" + frames() + " frames, " + sampleRate + " Hz, " + channels + " ch]";
+    }
+}

@@ -1,0 +1,149 @@
+package dev.genloom.api.task;
+
+import dev.genloom.api.GenloomException;
+import dev.genloom.api.Model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A modality as the host's generic machinery (pipelines, the CLI's {@code run}) sees it: a name,
+ * the model interface that offers it, typed inputs and outputs, an options record, and how to call
+ * the model. Adding a modality to Genloom is adding its interface, its values and one of these to
+ * {@link Tasks}; nothing in the host changes.
+ *
+ * @param <M> the modality interface
+ * @param <O> the options record
+ */
+public final class Task<M extends Model, O extends Record> {
+
+    /** Calls a model: inputs by port name in, outputs by port name out. */
+    @FunctionalInterface
+    public interface Invoker<M, O> {
+        Map<String, Object> invoke(M model, Map<String, Object> inputs, O options, Progress progress);
+    }
+
+    private final String name;
+    private final String description;
+    private final Class<M> modality;
+    private final Class<O> optionsType;
+    private final O defaults;
+    private final List<Port> inputs;
+    private final List<Port> outputs;
+    private final Invoker<M, O> invoker;
+
+    public Task(String name, String description, Class<M> modality, Class<O> optionsType, O defaults,
+                List<Port> inputs, List<Port> outputs, Invoker<M, O> invoker) {
+        this.name = Objects.requireNonNull(name);
+        this.description = description;
+        this.modality = Objects.requireNonNull(modality);
+        this.optionsType = Objects.requireNonNull(optionsType);
+        this.defaults = Objects.requireNonNull(defaults);
+        this.inputs = List.copyOf(inputs);
+        this.outputs = List.copyOf(outputs);
+        this.invoker = Objects.requireNonNull(invoker);
+        if (inputs.isEmpty() || outputs.isEmpty()) {
+            throw new IllegalArgumentException("task " + name + " needs at least one input and one output");
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Class<M> modality() {
+        return modality;
+    }
+
+    public Class<O> optionsType() {
+        return optionsType;
+    }
+
+    public O defaults() {
+        return defaults;
+    }
+
+    public List<Port> inputs() {
+        return inputs;
+    }
+
+    public List<Port> outputs() {
+        return outputs;
+    }
+
+    /** The first input: the one a pipeline step's {@code input:} feeds. */
+    public Port primaryInput() {
+        return inputs.get(0);
+    }
+
+    /** The first output: the one a reference to the step alone means. */
+    public Port primaryOutput() {
+        return outputs.get(0);
+    }
+
+    public Optional<Port> input(String port) {
+        return inputs.stream().filter(p -> p.name().equals(port)).findFirst();
+    }
+
+    public Optional<Port> output(String port) {
+        return outputs.stream().filter(p -> p.name().equals(port)).findFirst();
+    }
+
+    public List<String> optionNames() {
+        return OptionBinder.names(optionsType);
+    }
+
+    /** The options record from names and values; INVALID_INPUT where a name or value is wrong. */
+    public O options(Map<String, ?> values) {
+        return OptionBinder.bind(optionsType, defaults, values);
+    }
+
+    /** Whether models of this class offer this task. */
+    public boolean isOfferedBy(Class<?> modelClass) {
+        return modality.isAssignableFrom(modelClass);
+    }
+
+    /**
+     * Runs the task on a model: checks that the model offers it and that every input is present
+     * and of its type, then calls the model and checks its outputs.
+     */
+    public Map<String, Object> run(Model model, Map<String, Object> given, O options, Progress progress) {
+        if (!modality.isInstance(model)) {
+            throw GenloomException.unsupported("model '" + model.info().name() + "' (" + model.info().family()
+                    + ") does not do " + name, "pick a model whose family offers " + name);
+        }
+        Map<String, Object> in = new LinkedHashMap<>();
+        for (Port p : inputs) {
+            Object v = given.get(p.name());
+            if (v == null) {
+                throw GenloomException.invalidInput(name + " needs its input '" + p.name() + "' (" + p.type() + ")");
+            }
+            if (!p.type().accepts(v)) {
+                throw GenloomException.invalidInput(name + " input '" + p.name() + "' must be " + p.type()
+                        + ", got " + v.getClass().getSimpleName());
+            }
+            in.put(p.name(), v);
+        }
+        Map<String, Object> out = invoker.invoke(modality.cast(model), in, options, progress == null ? Progress.NONE : progress);
+        for (Port p : outputs) {
+            Object v = out.get(p.name());
+            if (v == null || !p.type().accepts(v)) {
+                throw new IllegalStateException(name + " on model '" + model.info().name() + "' gave no " + p.type()
+                        + " for output '" + p.name() + "'");
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.genloom.spi;
+
+import dev.genloom.api.Model;
+import org.pf4j.ExtensionPoint;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one extension point of Genloom: a family of models a plugin can load. The host asks each
+ * family whether it recognises a model folder, and asks the one that does to load it.
+ *
+ * <p>Mark an implementation with PF4J's {@code @Extension}; it needs a public no-argument
+ * constructor and must be cheap to construct (no model work there).
+ */
+public interface ModelFamily extends ExtensionPoint {
+
+    /** The family's name, unique among plugins: {@code gpt2}, {@code whisper}, {@code clip}... */
+    String name();
+
+    /** One line for people: what models this family loads. */
+    String description();
+
+    /** The modality interfaces its models implement (for listings, before anything loads). */
+    Set<Class<? extends Model>> modalities();
+
+    /**
+     * Whether this family can load the folder, decided from its files and {@code config.json}
+     * alone: the reason in a few words ("config.json model_type gpt2, onnx/model.onnx") where it
+     * can, empty where it cannot. Never throws for a folder that is not its own.
+     */
+    Optional<String> recognize(ModelFolder folder);
+
+    /**
+     * Loads the model. A folder whose ONNX signature does not fit is refused with a
+     * {@link dev.genloom.api.GenloomException} of kind {@code MODEL_INCOMPATIBLE} naming the missing or
+     * unexpected inputs and outputs and the file. Everything opened before a failure is closed.
+     */
+    Model load(ModelContext context) throws Exception;
+}

@@ -1,0 +1,1 @@
+package dev.genloom.zoo; final class Placeholder {}

@@ -1,0 +1,1 @@
+package dev.genloom.plugins.echo; final class Placeholder {}
