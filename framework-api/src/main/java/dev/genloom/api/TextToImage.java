@@ -2,17 +2,20 @@ package dev.genloom.api;
 
 import dev.genloom.api.media.Image;
 
-/** Text-to-image: a diffusion model that draws what the prompt says. */
+/**
+ * Text-to-image: a diffusion model that draws what the prompt says. (Each modality's methods have
+ * names of their own, so that one model can offer several.)
+ */
 public interface TextToImage extends Model {
 
     /** Draws the prompt, telling the listener after each denoising step. */
-    Image generate(String prompt, ImageOptions options, StepListener listener);
+    Image generateImage(String prompt, ImageOptions options, StepListener listener);
 
-    default Image generate(String prompt, ImageOptions options) {
-        return generate(prompt, options, StepListener.NONE);
+    default Image generateImage(String prompt, ImageOptions options) {
+        return generateImage(prompt, options, StepListener.NONE);
     }
 
-    default Image generate(String prompt) {
-        return generate(prompt, ImageOptions.defaults(), StepListener.NONE);
+    default Image generateImage(String prompt) {
+        return generateImage(prompt, ImageOptions.defaults(), StepListener.NONE);
     }
 }

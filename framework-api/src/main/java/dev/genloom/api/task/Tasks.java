@@ -49,7 +49,7 @@ public final class Tasks {
             List.of(new Port("prompt", ValueType.TEXT, "what to draw")),
             List.of(new Port("image", ValueType.IMAGE, "the picture")),
             (model, in, options, progress) -> {
-                Image image = model.generate((String) in.get("prompt"), options, progress::update);
+                Image image = model.generateImage((String) in.get("prompt"), options, progress::update);
                 return Map.of("image", image);
             });
 

@@ -1,1 +1,0 @@
-package dev.genloom.plugins.echo; final class Placeholder {}
