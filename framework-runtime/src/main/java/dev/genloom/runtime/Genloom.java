@@ -1,0 +1,443 @@
+package dev.genloom.runtime;
+
+import dev.genloom.api.ErrorKind;
+import dev.genloom.api.GenloomException;
+import dev.genloom.api.ImageToText;
+import dev.genloom.api.Model;
+import dev.genloom.api.ModelInfo;
+import dev.genloom.api.SpeechToText;
+import dev.genloom.api.TextToAudio;
+import dev.genloom.api.TextToImage;
+import dev.genloom.api.TextToText;
+import dev.genloom.runtime.config.GenloomConfig;
+import dev.genloom.runtime.pipeline.ModelCatalog;
+import dev.genloom.runtime.pipeline.ModelProvider;
+import dev.genloom.runtime.pipeline.Pipeline;
+import dev.genloom.runtime.pipeline.PipelineListener;
+import dev.genloom.runtime.pipeline.PipelineResult;
+import dev.genloom.runtime.plugins.LoadedFamily;
+import dev.genloom.runtime.plugins.PluginHost;
+import dev.genloom.runtime.plugins.PluginProblem;
+import dev.genloom.runtime.plugins.PluginSummary;
+import dev.genloom.runtime.session.OrtSessions;
+import dev.genloom.runtime.store.ModelListing;
+import dev.genloom.runtime.store.ModelStore;
+import dev.genloom.runtime.store.ResolvedModel;
+import dev.genloom.runtime.tokenizer.DjlTokenizers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Genloom runtime, for embedding in a product: open it once, ask it for models by name, run
+ * pipelines, close it.
+ *
+ * <pre>{@code
+ * try (Genloom genloom = Genloom.builder().pluginsDir(Path.of("plugins")).modelsDir(Path.of("models")).build()) {
+ *     TextToText gpt = genloom.model("gpt2", TextToText.class);
+ *     System.out.println(gpt.generate("Once upon a time").text());
+ * }
+ * }</pre>
+ *
+ * Models are loaded once and shared by every caller and pipeline; the runtime owns them and closes
+ * them when it closes (the handles it returns ignore {@code close()}). Everything is safe to use
+ * from several threads.
+ */
+public final class Genloom implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Genloom.class);
+
+    private final GenloomConfig config;
+    private final PluginHost plugins;
+    private final ModelStore store;
+    private final Map<String, LoadSlot> models = new ConcurrentHashMap<>();
+    private final Object sessionLock = new Object();
+    private volatile OrtSessions sessions;
+    private volatile DjlTokenizers tokenizers;
+    private volatile ExecutorService pipelinePool;
+    private volatile boolean closed;
+
+    private Genloom(GenloomConfig config, boolean classpathPlugins) {
+        this.config = config;
+        this.plugins = new PluginHost(config.plugins(), classpathPlugins);
+        List<Path> modelDirs = new ArrayList<>(config.models());
+        modelDirs.add(config.cache());
+        this.store = new ModelStore(modelDirs, plugins::families);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The configuration in force. */
+    public GenloomConfig config() {
+        return config;
+    }
+
+    // ---- plugins and models ---------------------------------------------------------------------
+
+    public List<PluginSummary> plugins() {
+        return plugins.plugins();
+    }
+
+    public List<LoadedFamily> families() {
+        return plugins.families();
+    }
+
+    /** Plugins that could not be loaded, and why. */
+    public List<PluginProblem> pluginProblems() {
+        return plugins.problems();
+    }
+
+    /** Every model folder in the model directories, and which family would load it. */
+    public List<ModelListing> listModels() {
+        return store.list();
+    }
+
+    /** Which folder and family a model name resolves to, without loading it. */
+    public ResolvedModel resolve(String model, String family) {
+        return store.resolve(model, family);
+    }
+
+    /** A loaded model (loaded on first use, then shared). */
+    public Model model(String model) {
+        return model(model, null, Map.of());
+    }
+
+    /** A loaded model that offers the given modality. */
+    public <M extends Model> M model(String model, Class<M> modality) {
+        return model(model, modality, null);
+    }
+
+    /** A loaded model that offers the given modality, loaded by the named family. */
+    public <M extends Model> M model(String model, Class<M> modality, String family) {
+        Model m = model(model, family, Map.of());
+        if (!modality.isInstance(m)) {
+            throw GenloomException.unsupported("model '" + model + "' (" + m.info().family() + ") does not offer "
+                    + modality.getSimpleName(), "pick a model whose family offers it (genloom plugins lists them)");
+        }
+        return modality.cast(m);
+    }
+
+    public TextToText textToText(String model) {
+        return model(model, TextToText.class);
+    }
+
+    public TextToImage textToImage(String model) {
+        return model(model, TextToImage.class);
+    }
+
+    public SpeechToText speechToText(String model) {
+        return model(model, SpeechToText.class);
+    }
+
+    public ImageToText imageToText(String model) {
+        return model(model, ImageToText.class);
+    }
+
+    public TextToAudio textToAudio(String model) {
+        return model(model, TextToAudio.class);
+    }
+
+    /**
+     * A loaded model, by name or path, loaded by the named family (null: the one that recognises
+     * the folder), with load options for the family. Loaded once per folder, family and options.
+     */
+    public Model model(String model, String family, Map<String, Object> options) {
+        checkOpen();
+        ResolvedModel resolved = store.resolve(model, family);
+        String key = resolved.folder().path().toAbsolutePath().normalize() + "#" + resolved.family().name() + "#"
+                + new java.util.TreeMap<>(options);
+        LoadSlot slot = models.computeIfAbsent(key, k -> new LoadSlot());
+        return slot.get(() -> load(model, resolved, options));
+    }
+
+    /** Closes a loaded model now; a later call loads it again. */
+    public boolean unload(String model) {
+        ResolvedModel resolved = store.resolve(model, null);
+        String prefix = resolved.folder().path().toAbsolutePath().normalize() + "#";
+        boolean any = false;
+        for (Map.Entry<String, LoadSlot> e : models.entrySet()) {
+            if (e.getKey().startsWith(prefix) && models.remove(e.getKey(), e.getValue())) {
+                e.getValue().close();
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private Model load(String name, ResolvedModel resolved, Map<String, Object> callerOptions) {
+        LoadedFamily family = resolved.family();
+        OrtSessions s = sessions();
+        ModelInfo info = new ModelInfo(name, family.name(), family.pluginId(), resolved.folder().path(), s.device());
+        Map<String, Object> options = new LinkedHashMap<>(resolved.manifestOptions());
+        options.putAll(callerOptions);
+        HostModelContext context = new HostModelContext(resolved.folder(), info, s, tokenizers(), options);
+        long start = System.nanoTime();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(family.family().getClass().getClassLoader());
+        Model model;
+        try {
+            model = family.family().load(context);
+        } catch (GenloomException e) {
+            throw e;
+        } catch (Exception | LinkageError e) {
+            throw new GenloomException(ErrorKind.PLUGIN_FAILURE, "plugin '" + family.pluginId() + "' (family "
+                    + family.name() + ") failed to load model '" + name + "' from " + resolved.folder().path() + ": "
+                    + e, "check the model folder; if it is right, report this to the plugin's authors", e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        if (model == null) {
+            throw new GenloomException(ErrorKind.PLUGIN_FAILURE, "plugin '" + family.pluginId() + "' returned no model for '"
+                    + name + "'");
+        }
+        LOG.info("loaded model '{}' ({} from plugin {}) on {} in {} ms", name, family.name(), family.pluginId(),
+                s.device(), (System.nanoTime() - start) / 1_000_000);
+        return model;
+    }
+
+    /** The ONNX Runtime sessions, started on first need (so listing plugins starts no native code). */
+    public OrtSessions sessions() {
+        OrtSessions s = sessions;
+        if (s == null) {
+            synchronized (sessionLock) {
+                s = sessions;
+                if (s == null) {
+                    s = OrtSessions.open(config);
+                    sessions = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    private DjlTokenizers tokenizers() {
+        DjlTokenizers t = tokenizers;
+        if (t == null) {
+            synchronized (sessionLock) {
+                t = tokenizers;
+                if (t == null) {
+                    t = new DjlTokenizers();
+                    tokenizers = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    // ---- pipelines ------------------------------------------------------------------------------
+
+    /** What the pipeline validator knows of a model before it loads: the modalities of its family. */
+    public ModelCatalog catalog() {
+        return model -> {
+            try {
+                Set<Class<?>> modalities = Set.copyOf(store.resolve(model, null).family().family().modalities());
+                return Optional.of(modalities);
+            } catch (GenloomException e) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    /** The runtime's shared models, as pipelines acquire them. */
+    public ModelProvider modelProvider() {
+        return this::model;
+    }
+
+    /** Reads and validates a pipeline file; nothing loads. */
+    public Pipeline pipeline(Path file) {
+        checkOpen();
+        return Pipeline.load(file, catalog());
+    }
+
+    /** Runs a pipeline with the given inputs. */
+    public PipelineResult run(Pipeline pipeline, Map<String, Object> inputs) {
+        return run(pipeline, inputs, PipelineListener.NONE);
+    }
+
+    public PipelineResult run(Pipeline pipeline, Map<String, Object> inputs, PipelineListener listener) {
+        checkOpen();
+        return pipeline.run(inputs, modelProvider(), pool(), listener);
+    }
+
+    private ExecutorService pool() {
+        ExecutorService p = pipelinePool;
+        if (p == null) {
+            synchronized (sessionLock) {
+                p = pipelinePool;
+                if (p == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    p = Executors.newFixedThreadPool(config.pipelineParallelism(), r -> {
+                        Thread t = new Thread(r, "genloom-step-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    pipelinePool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this Genloom runtime is closed");
+        }
+    }
+
+    /** Closes every loaded model, the sessions, the tokenizers and the plugins. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<RuntimeException> failures = new ArrayList<>();
+        ExecutorService p = pipelinePool;
+        if (p != null) {
+            p.shutdownNow();
+        }
+        for (LoadSlot slot : models.values()) {
+            try {
+                slot.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        models.clear();
+        for (AutoCloseable c : Arrays.asList(tokenizers, sessions, plugins)) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    failures.add(new RuntimeException(e));
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    /** One model, loaded once even when several threads ask at the same time; a failure is not kept. */
+    private static final class LoadSlot {
+        private Model model;
+        private Model shared;
+        private boolean closed;
+
+        synchronized Model get(java.util.function.Supplier<Model> loader) {
+            if (closed) {
+                throw new IllegalStateException("model was unloaded");
+            }
+            if (model == null) {
+                model = loader.get();
+                shared = SharedModelHandle.of(model);
+            }
+            return shared;
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (model != null) {
+                model.close();
+                model = null;
+            }
+        }
+    }
+
+    /** Builds a runtime: configuration file, plugin folders, model folders, device, threads. */
+    public static final class Builder {
+        private Path configFile;
+        private Map<String, String> env = System.getenv();
+        private final List<Path> pluginDirs = new ArrayList<>();
+        private final List<Path> modelDirs = new ArrayList<>();
+        private String device;
+        private Integer intraOpThreads;
+        private Integer interOpThreads;
+        private boolean classpathPlugins = true;
+
+        private Builder() {
+        }
+
+        /** A genloom.yaml to read (default: $GENLOOM_HOME/genloom.yaml where it exists). */
+        public Builder configFile(Path file) {
+            this.configFile = file;
+            return this;
+        }
+
+        /** The environment to read GENLOOM_* variables from (default: the process's). */
+        public Builder environment(Map<String, String> env) {
+            this.env = Objects.requireNonNull(env);
+            return this;
+        }
+
+        /** A folder of plugin jars and zips; several may be given. Replaces the configured ones. */
+        public Builder pluginsDir(Path dir) {
+            pluginDirs.add(dir);
+            return this;
+        }
+
+        /** A folder of model folders; several may be given, searched in order. Replaces the configured ones. */
+        public Builder modelsDir(Path dir) {
+            modelDirs.add(dir);
+            return this;
+        }
+
+        /** {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}. */
+        public Builder device(String device) {
+            this.device = device;
+            return this;
+        }
+
+        /** Threads within one operator (0: ONNX Runtime's default). */
+        public Builder threads(int intraOp) {
+            this.intraOpThreads = intraOp;
+            return this;
+        }
+
+        public Builder interOpThreads(int interOp) {
+            this.interOpThreads = interOp;
+            return this;
+        }
+
+        /** Whether families on the application's class path count as plugins (default true). */
+        public Builder classpathPlugins(boolean on) {
+            this.classpathPlugins = on;
+            return this;
+        }
+
+        public Genloom build() {
+            GenloomConfig c = GenloomConfig.load(configFile, env);
+            if (!pluginDirs.isEmpty()) {
+                c = c.withPlugins(List.copyOf(pluginDirs));
+            }
+            if (!modelDirs.isEmpty()) {
+                c = c.withModels(List.copyOf(modelDirs));
+            }
+            if (device != null) {
+                c = c.withDevice(device);
+            }
+            if (intraOpThreads != null || interOpThreads != null) {
+                c = c.withThreads(intraOpThreads == null ? c.intraOpThreads() : intraOpThreads,
+                        interOpThreads == null ? c.interOpThreads() : interOpThreads);
+            }
+            return new Genloom(c, classpathPlugins);
+        }
+    }
+}
