@@ -1,1 +1,0 @@
-package dev.genloom.zoo; final class Placeholder {}

@@ -1,0 +1,29 @@
+package dev.genloom.zoo.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestKitTest {
+
+    @Test
+    void mainWritesEveryFolder(@TempDir Path dir) {
+        TestKit.main(new String[] {dir.resolve("kit").toString()});
+        Path echo = dir.resolve("kit").resolve("echo-tiny");
+        assertTrue(Files.isRegularFile(echo.resolve("onnx/model.onnx")));
+        assertTrue(Files.isRegularFile(echo.resolve("onnx/model_quantized.onnx")));
+        assertTrue(Files.isRegularFile(echo.resolve("config.json")));
+        assertTrue(Files.isRegularFile(echo.resolve("tokenizer.json")));
+        assertEquals(1, TestKit.writeAll(dir.resolve("again")).size());
+    }
+
+    @Test
+    void mainWantsOneDirectory() {
+        assertThrows(IllegalArgumentException.class, () -> TestKit.main(new String[0]));
+    }
+}
