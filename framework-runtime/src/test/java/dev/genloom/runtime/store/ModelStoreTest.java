@@ -7,6 +7,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -286,6 +289,28 @@ class ModelStoreTest {
         assertEquals(ErrorKind.MODEL_INCOMPATIBLE, e.kind());
         assertTrue(e.getMessage().contains("broken (plugin buggy) failed"), e.getMessage());
         assertTrue(e.getMessage().contains("bug in plugin"), e.getMessage());
+    }
+
+    @Test
+    void aThrowingRecognizeIsLoggedOncePerFolder() {
+        whisper(models.resolve("whisper-tiny"));
+        installed.add(new FakeFamily("broken", f -> {
+            throw new IllegalStateException("bug in plugin");
+        }).in("buggy"));
+        ModelStore store = store();
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            store.resolve("whisper-tiny");
+            store.resolve("whisper-tiny");
+            store.list();
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(1, log.split("WARN", -1).length - 1, log);
+        assertTrue(log.contains("Family broken of plugin buggy failed"), log);
     }
 
     @Test
