@@ -182,7 +182,7 @@ public final class Genloom implements AutoCloseable {
         LoadedFamily family = resolved.family();
         OrtSessions s = sessions();
         ModelInfo info = new ModelInfo(name, family.name(), family.pluginId(), resolved.folder().path(), s.device());
-        Map<String, Object> options = new LinkedHashMap<>(resolved.manifestOptions());
+        Map<String, Object> options = new LinkedHashMap<>(resolved.options());
         options.putAll(callerOptions);
         HostModelContext context = new HostModelContext(resolved.folder(), info, s, tokenizers(), options);
         long start = System.nanoTime();

@@ -35,10 +35,12 @@ final class ModelsCommand implements Callable<Integer> {
                 dirs.add(genloom.config().cache().toString());
                 ArrayNode list = node.putArray("models");
                 for (ModelListing m : models) {
-                    ObjectNode o = list.addObject().put("name", m.name()).put("path", m.path().toString());
-                    o.put("family", m.family());
-                    o.put("plugin", m.plugin());
-                    o.put("problem", m.problem());
+                    ObjectNode o = list.addObject().put("name", m.name()).put("path", m.path().toString())
+                            .put("status", m.status().name().toLowerCase(java.util.Locale.ROOT));
+                    o.put("family", m.family() == null ? null : m.family().name());
+                    o.put("plugin", m.family() == null ? null : m.family().pluginId());
+                    o.put("detail", m.detail());
+                    o.put("shadowed", m.shadowed());
                 }
                 out.println(node.toPrettyString());
             } else if (models.isEmpty()) {
@@ -46,8 +48,13 @@ final class ModelsCommand implements Callable<Integer> {
             } else {
                 Table table = new Table("MODEL", "FAMILY", "PLUGIN", "PATH");
                 for (ModelListing m : models) {
-                    table.row(m.name(), m.family() == null ? "-" : m.family(),
-                            m.plugin() == null ? "(" + m.problem() + ")" : m.plugin(), m.path());
+                    if (m.family() != null) {
+                        table.row(m.name() + (m.shadowed() ? " (shadowed)" : ""), m.family().name(),
+                                m.family().pluginId(), m.path());
+                    } else {
+                        table.row(m.name(), "-", "-", m.path() + "  [" + m.status().name().toLowerCase(java.util.Locale.ROOT)
+                                + ": " + m.detail() + "]");
+                    }
                 }
                 table.print(out);
             }

@@ -1,0 +1,101 @@
+package dev.genloom.runtime;
+
+import dev.genloom.api.ErrorKind;
+import dev.genloom.api.GenloomException;
+import dev.genloom.api.ImageToText;
+import dev.genloom.api.Model;
+import dev.genloom.api.SpeechToText;
+import dev.genloom.api.TextEmbedder;
+import dev.genloom.api.TextToAudio;
+import dev.genloom.api.TextToText;
+import dev.genloom.api.media.Audio;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The embedding API, used the way a product would: open, ask for modalities by model name, close. */
+class GenloomTest {
+
+    @TempDir
+    Path tmp;
+
+    private Genloom open() throws Exception {
+        return Genloom.builder()
+                .environment(Map.of())
+                .pluginsDir(TestPlugins.folder())
+                .modelsDir(TestPlugins.modelsWithEcho(tmp))
+                .device("cpu")
+                .threads(1)
+                .build();
+    }
+
+    @Test
+    void aProductAsksForModalitiesByModelName() throws Exception {
+        try (Genloom genloom = open()) {
+            TextToText lm = genloom.textToText("echo-tiny");
+            assertEquals("once upon a time", lm.generate("once upon a time").text());
+
+            TextToAudio tts = genloom.textToAudio("echo-tiny");
+            SpeechToText stt = genloom.speechToText("echo-tiny");
+            Audio speech = tts.synthesize("hi there");
+            assertEquals("hi there", stt.transcribe(speech).text());
+
+            assertEquals("cpu", lm.info().device());
+            assertEquals("echo", lm.info().family());
+            assertEquals("echo", lm.info().plugin());
+        }
+    }
+
+    @Test
+    void oneFolderLoadsOnceAndIsShared() throws Exception {
+        try (Genloom genloom = open()) {
+            Model a = genloom.model("echo-tiny");
+            TextToText b = genloom.textToText("echo-tiny");
+            assertSame(a, b);
+            // A caller closing its handle does not close the shared model.
+            b.close();
+            assertEquals("still here", genloom.textToText("echo-tiny").generate("still here").text());
+            assertTrue(genloom.unload("echo-tiny"));
+            Model c = genloom.model("echo-tiny");
+            assertTrue(c != a, "unload then load gives a new model");
+            assertTrue(c instanceof ImageToText && c instanceof TextEmbedder);
+        }
+    }
+
+    @Test
+    void loadOptionsReachThePlugin() throws Exception {
+        try (Genloom genloom = open()) {
+            TextToText failing = (TextToText) genloom.model("echo-tiny", null, Map.of("failOn", "boom"));
+            GenloomException e = assertThrows(GenloomException.class, () -> failing.generate("say boom"));
+            assertEquals(ErrorKind.RUN_FAILED, e.kind());
+            // The same folder without options is another, working model.
+            assertEquals("say boom", genloom.textToText("echo-tiny").generate("say boom").text());
+        }
+    }
+
+    @Test
+    void unknownModelsAndModalitiesAreClearErrors() throws Exception {
+        try (Genloom genloom = open()) {
+            GenloomException missing = assertThrows(GenloomException.class, () -> genloom.textToText("echo-tiyn"));
+            assertEquals(ErrorKind.MODEL_NOT_FOUND, missing.kind());
+            assertTrue(missing.getMessage().contains("echo-tiyn"), missing.getMessage());
+        }
+    }
+
+    @Test
+    void closedRuntimeRefusesWork() throws Exception {
+        Genloom genloom = open();
+        TextToText lm = genloom.textToText("echo-tiny");
+        genloom.close();
+        assertThrows(IllegalStateException.class, () -> genloom.model("echo-tiny"));
+        // the model's native session is closed with the runtime
+        assertThrows(RuntimeException.class, () -> lm.generate("after close"));
+    }
+}

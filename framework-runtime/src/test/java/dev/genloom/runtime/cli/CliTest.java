@@ -1,0 +1,146 @@
+package dev.genloom.runtime.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.genloom.api.media.Audio;
+import dev.genloom.runtime.TestPlugins;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The genloom command, run in-process against the echo plugin jar and a test-kit model folder. */
+class CliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+    static Path models;
+
+    record Result(int status, String out, String err) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(out);
+        }
+    }
+
+    @BeforeAll
+    static void models() throws IOException {
+        models = TestPlugins.modelsWithEcho(tmp);
+    }
+
+    static Result cli(String... args) {
+        List<String> all = new ArrayList<>(List.of("--plugins", TestPlugins.folder().toString(),
+                "--models", models.toString(), "--device", "cpu", "-q"));
+        all.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = GenloomCli.execute(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void pluginsListsTheEchoFamilyAndItsTasks() throws IOException {
+        Result r = cli("plugins");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("echo"), r.out());
+        assertTrue(r.out().contains("speech-to-text"), r.out());
+
+        JsonNode json = cli("plugins", "--json").json();
+        JsonNode echo = null;
+        for (JsonNode p : json.get("plugins")) {
+            if (p.get("id").asText().equals("echo")) {
+                echo = p;
+            }
+        }
+        assertTrue(echo != null, json.toString());
+        assertTrue(echo.get("path").asText().endsWith("genloom-plugin-echo.jar"));
+        List<String> tasks = new ArrayList<>();
+        echo.get("families").get(0).get("tasks").forEach(t -> tasks.add(t.asText()));
+        assertEquals(List.of("text-to-text", "text-to-image", "speech-to-text", "image-to-text", "text-to-audio",
+                "text-embedding", "image-embedding"), tasks);
+    }
+
+    @Test
+    void modelsSaysWhichPluginLoadsEachFolder() throws IOException {
+        JsonNode json = cli("models", "--json").json();
+        JsonNode first = json.get("models").get(0);
+        assertEquals("echo-tiny", first.get("name").asText());
+        assertEquals("echo", first.get("family").asText());
+        assertEquals("echo", first.get("plugin").asText());
+    }
+
+    @Test
+    void textToTextStreamsAndHonoursOptions() throws IOException {
+        Result r = cli("text-to-text", "-m", "echo-tiny", "the quick brown fox");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("the quick brown fox\n", r.out());
+
+        JsonNode json = cli("text-to-text", "-m", "echo-tiny", "--max-new-tokens", "2", "--json",
+                "the quick brown fox").json();
+        assertEquals("the quick", json.get("text").asText());
+        assertEquals("length", json.get("finishReason").asText());
+        assertEquals(2, json.get("generatedTokens").asInt());
+
+        Result stop = cli("text-to-text", "-m", "echo-tiny", "--stop", "brown", "the quick brown fox");
+        assertEquals("the quick \n", stop.out());
+    }
+
+    @Test
+    void badInputExitsWithTwoAndSaysWhat() {
+        Result badOption = cli("text-to-text", "-m", "echo-tiny", "--top-p", "1.5", "hello");
+        assertEquals(2, badOption.status());
+        assertTrue(badOption.err().contains("topP must be in (0, 1]"), badOption.err());
+
+        Result unknownModel = cli("text-to-text", "-m", "echo-tinny", "hello");
+        assertEquals(2, unknownModel.status());
+        assertTrue(unknownModel.err().contains("echo-tinny"), unknownModel.err());
+
+        Result usage = cli("text-to-text", "--no-such-flag");
+        assertEquals(2, usage.status());
+
+        Result noFile = cli("speech-to-text", "-m", "echo-tiny", tmp.resolve("missing.wav").toString());
+        assertEquals(2, noFile.status());
+        assertTrue(noFile.err().contains("missing.wav"), noFile.err());
+    }
+
+    @Test
+    void speechRoundTripThroughTwoCommands() throws IOException {
+        Path wav = tmp.resolve("hello.wav");
+        Result said = cli("text-to-audio", "-m", "echo-tiny", "-o", wav.toString(), "hello there, 42!");
+        assertEquals(0, said.status(), said.err());
+        assertEquals(16_000, Audio.readWav(wav).sampleRate());
+
+        Result heard = cli("speech-to-text", "-m", "echo-tiny", wav.toString());
+        assertEquals(0, heard.status(), heard.err());
+        assertEquals("hello there, 42!\n", heard.out());
+
+        Result srt = cli("speech-to-text", "-m", "echo-tiny", "--format", "srt", wav.toString());
+        assertTrue(srt.out().startsWith("1\n00:00:00,000 --> 00:00:00,"), srt.out());
+        assertTrue(srt.out().contains("\n2\n"), srt.out());
+    }
+
+    @Test
+    void pictureRoundTripThroughTwoCommands() throws IOException {
+        Path png = tmp.resolve("field.png");
+        Result drawn = cli("text-to-image", "-m", "echo-tiny", "--width", "40", "--height", "24", "-o", png.toString(),
+                "a green field");
+        assertEquals(0, drawn.status(), drawn.err());
+        assertTrue(Files.size(png) > 0);
+
+        Result seen = cli("image-to-text", "-m", "echo-tiny", png.toString());
+        assertEquals("a 40x24 picture, mostly green\n", seen.out());
+
+        Result ranked = cli("image-to-text", "-m", "echo-tiny", "-l", "a red barn,a green meadow", png.toString());
+        assertTrue(ranked.out().split("\n")[0].endsWith("a green meadow"), ranked.out());
+    }
+}
