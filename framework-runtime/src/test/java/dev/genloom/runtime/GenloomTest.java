@@ -29,8 +29,8 @@ class GenloomTest {
     private Genloom open() throws Exception {
         return Genloom.builder()
                 .environment(Map.of())
-                .pluginsDir(TestPlugins.folder())
-                .modelsDir(TestPlugins.modelsWithEcho(tmp))
+                .pluginsDir(EchoFixtures.folder())
+                .modelsDir(EchoFixtures.modelsWithEcho(tmp))
                 .device("cpu")
                 .threads(1)
                 .build();

@@ -3,7 +3,7 @@ package dev.genloom.runtime.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genloom.api.media.Audio;
-import dev.genloom.runtime.TestPlugins;
+import dev.genloom.runtime.EchoFixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,11 +35,11 @@ class CliTest {
 
     @BeforeAll
     static void models() throws IOException {
-        models = TestPlugins.modelsWithEcho(tmp);
+        models = EchoFixtures.modelsWithEcho(tmp);
     }
 
     static Result cli(String... args) {
-        List<String> all = new ArrayList<>(List.of("--plugins", TestPlugins.folder().toString(),
+        List<String> all = new ArrayList<>(List.of("--plugins", EchoFixtures.folder().toString(),
                 "--models", models.toString(), "--device", "cpu", "-q"));
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the build put the echo plugin jar, and echo model folders for tests. */
-public final class TestPlugins {
-    private TestPlugins() {
+public final class EchoFixtures {
+    private EchoFixtures() {
     }
 
     /** The folder holding genloom-plugin-echo.jar (copied there by the build). */
