@@ -27,6 +27,26 @@ public final class Audio {
         this.channels = channels;
     }
 
+    private Audio(float[] samples, int sampleRate, int channels, boolean owned) {
+        this.samples = samples;
+        this.sampleRate = sampleRate;
+        this.channels = channels;
+    }
+
+    /** Audio that takes the array as it is, without a copy; for codecs that built it themselves. */
+    static Audio wrap(float[] samples, int sampleRate, int channels) {
+        GenloomException.require(sampleRate > 0, "sample rate must be positive, got " + sampleRate);
+        GenloomException.require(channels > 0, "channel count must be positive, got " + channels);
+        GenloomException.require(samples.length % channels == 0,
+                samples.length + " samples do not divide into " + channels + " channels");
+        return new Audio(samples, sampleRate, channels, true);
+    }
+
+    /** The samples themselves, not a copy: for codecs in this package, which must not change them. */
+    float[] samplesView() {
+        return samples;
+    }
+
     /** Mono audio. */
     public static Audio mono(float[] samples, int sampleRate) {
         return new Audio(samples, sampleRate, 1);

@@ -4,7 +4,15 @@ import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,6 +77,7 @@ public final class Image {
      */
     public float[] toChw(float[] mean, float[] std) {
         GenloomException.require(mean.length == 3 && std.length == 3, "mean and std need 3 values, one per channel");
+        GenloomException.require(std[0] != 0 && std[1] != 0 && std[2] != 0, "std must not be 0");
         int plane = width * height;
         float[] out = new float[plane * 3];
         for (int c = 0; c < 3; c++) {
@@ -87,6 +96,11 @@ public final class Image {
      * clamped), for example a decoder's output in [-1, 1].
      */
     public static Image fromChw(float[] chw, int width, int height, float lo, float hi) {
+        GenloomException.require(width > 0 && height > 0, "image size must be positive, got " + width + "x" + height);
+        GenloomException.require(Float.isFinite(lo) && Float.isFinite(hi) && hi > lo,
+                "the value range must satisfy lo < hi, got [" + lo + ", " + hi + "]");
+        GenloomException.require((long) width * height * 3 <= Integer.MAX_VALUE - 16,
+                "a " + width + "x" + height + " image is too large");
         int plane = width * height;
         GenloomException.require(chw.length == plane * 3,
                 "a 3x" + height + "x" + width + " tensor needs " + plane * 3 + " values, got " + chw.length);
@@ -115,10 +129,21 @@ public final class Image {
         return img;
     }
 
-    /** Any BufferedImage as RGB; alpha is composed onto white. */
+    /**
+     * Any BufferedImage as RGB; alpha is composed onto white. Gray images keep their gray levels
+     * (a PNG gray of 128 becomes RGB 128, 128, 128), as other image libraries read them.
+     */
     public static Image fromBufferedImage(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
+        if ((long) w * h * 3 > Integer.MAX_VALUE - 16) {
+            throw GenloomException.invalidInput("a " + w + "x" + h + " image is too large to hold in memory as RGB");
+        }
+        ColorModel cm = img.getColorModel();
+        if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && !(cm instanceof IndexColorModel)
+                && img.getRaster().getNumBands() == cm.getNumComponents()) {
+            return fromGray(img);
+        }
         byte[] out = new byte[w * h * 3];
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
@@ -130,9 +155,9 @@ public final class Image {
                 int g = argb >> 8 & 0xff;
                 int b = argb & 0xff;
                 if (a != 255) {
-                    r = (r * a + 255 * (255 - a) + 127) / 255;
-                    g = (g * a + 255 * (255 - a) + 127) / 255;
-                    b = (b * a + 255 * (255 - a) + 127) / 255;
+                    r = onWhite(r, a);
+                    g = onWhite(g, a);
+                    b = onWhite(b, a);
                 }
                 int i = (y * w + x) * 3;
                 out[i] = (byte) r;
@@ -143,8 +168,53 @@ public final class Image {
         return new Image(w, h, out, true);
     }
 
+    /**
+     * Reads gray (and gray + alpha) samples straight from the raster: {@code getRGB} would treat
+     * them as linear light and brighten the mid-tones.
+     */
+    private static Image fromGray(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        ColorModel cm = img.getColorModel();
+        Raster raster = img.getRaster();
+        int bands = raster.getNumBands();
+        boolean alpha = cm.hasAlpha() && bands > 1;
+        long grayMax = (1L << cm.getComponentSize(0)) - 1;
+        long alphaMax = alpha ? (1L << cm.getComponentSize(bands - 1)) - 1 : 1;
+        boolean premultiplied = cm.isAlphaPremultiplied();
+        byte[] out = new byte[w * h * 3];
+        int[] row = new int[w * bands];
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                long v = row[x * bands] & 0xffffffffL;
+                int gray = (int) ((v * 255 + grayMax / 2) / grayMax);
+                if (alpha) {
+                    long av = row[x * bands + bands - 1] & 0xffffffffL;
+                    int a = (int) ((av * 255 + alphaMax / 2) / alphaMax);
+                    if (premultiplied && a > 0) {
+                        gray = Math.min(255, (gray * 255 + a / 2) / a);
+                    }
+                    gray = a == 255 ? gray : onWhite(gray, a);
+                }
+                int i = (y * w + x) * 3;
+                out[i] = out[i + 1] = out[i + 2] = (byte) gray;
+            }
+        }
+        return new Image(w, h, out, true);
+    }
+
+    /** A colour level of opacity {@code a} (0..255) composed onto white, rounded. */
+    private static int onWhite(int level, int a) {
+        return (level * a + 255 * (255 - a) + 127) / 255;
+    }
+
     /** Reads a PNG or JPEG file. */
     public static Image read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new GenloomException(ErrorKind.INVALID_INPUT, file + " is a directory, not an image file",
+                    "give the path of a PNG or JPEG file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new GenloomException(ErrorKind.INVALID_INPUT, "image file not found: " + file);
         }
@@ -166,11 +236,20 @@ public final class Image {
 
     private static Image read(InputStream in, String where) throws IOException {
         BufferedImage img;
+        // A memory cache, not ImageIO's default temp-file cache for streams. ImageIO.read closes it
+        // when it finds a reader; closing it does not close the caller's stream.
+        ImageInputStream iis = new MemoryCacheImageInputStream(in);
         try {
-            img = ImageIO.read(in);
+            img = ImageIO.read(iis);
         } catch (IOException | RuntimeException e) {
             throw new GenloomException(ErrorKind.INVALID_INPUT, where + " is not a readable image: " + e.getMessage(),
                     "give a PNG or JPEG file", e);
+        } finally {
+            try {
+                iis.close();
+            } catch (IOException alreadyClosed) {
+                // ImageIO closed it
+            }
         }
         if (img == null) {
             throw new GenloomException(ErrorKind.INVALID_INPUT, where + " is not an image format Genloom reads",
@@ -186,7 +265,7 @@ public final class Image {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (OutputStream out = Files.newOutputStream(file)) {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
                 writePng(out);
             }
         } catch (IOException e) {
@@ -194,10 +273,14 @@ public final class Image {
         }
     }
 
+    /** Writes this image as PNG to a stream, which is flushed and left open. */
     public void writePng(OutputStream out) throws IOException {
-        if (!ImageIO.write(toBufferedImage(), "png", out)) {
-            throw new IOException("no PNG writer available");
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(toBufferedImage(), "png", ios)) {
+                throw new IOException("no PNG writer available");
+            }
         }
+        out.flush();
     }
 
     /** This image as PNG bytes. */

@@ -50,7 +50,7 @@ public final class OptionBinder {
     public static String check(Class<? extends Record> type, String name, Object value) {
         Optional<String> canonical = canonicalName(type, name);
         if (canonical.isEmpty()) {
-            return "unknown option '" + name + "'" + Suggestions.didYouMean(name, names(type))
+            return "unknown option '" + name + "'" + didYouMean(type, name)
                     + "; options are " + String.join(", ", names(type));
         }
         RecordComponent c = component(type, canonical.get());
@@ -62,16 +62,43 @@ public final class OptionBinder {
         }
     }
 
+    /**
+     * Checks one option as {@link #check(Class, String, Object)} does, and also against the
+     * record's own constraints (a topP of 1.5, say) by building the defaults with it in place:
+     * null where it is fine, else the message {@link #bind} would throw.
+     */
+    public static <O extends Record> String check(Class<O> type, O defaults, String name, Object value) {
+        String problem = check(type, name, value);
+        if (problem != null) {
+            return problem;
+        }
+        try {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put(name, value);
+            bind(type, defaults, one);
+            return null;
+        } catch (GenloomException e) {
+            return e.getMessage();
+        }
+    }
+
     /** The defaults with the given options in place; every failure is an INVALID_INPUT error. */
     public static <O extends Record> O bind(Class<O> type, O defaults, Map<String, ?> values) {
         RecordComponent[] components = type.getRecordComponents();
         Map<String, Object> given = new LinkedHashMap<>();
+        Map<String, String> writtenAs = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : values.entrySet()) {
             String problem = check(type, e.getKey(), e.getValue());
             if (problem != null) {
                 throw GenloomException.invalidInput(problem);
             }
-            given.put(canonicalName(type, e.getKey()).orElseThrow(), e.getValue());
+            String canonical = canonicalName(type, e.getKey()).orElseThrow();
+            if (given.containsKey(canonical)) {
+                throw GenloomException.invalidInput("option " + canonical + " is given twice (as '"
+                        + writtenAs.get(canonical) + "' and as '" + e.getKey() + "')");
+            }
+            given.put(canonical, e.getValue());
+            writtenAs.put(canonical, e.getKey());
         }
         Object[] args = new Object[components.length];
         Class<?>[] types = new Class<?>[components.length];
@@ -106,6 +133,15 @@ public final class OptionBinder {
         throw new IllegalArgumentException(name);
     }
 
+    /** " (did you mean 'x'?)" comparing names without case, dashes and underscores, or "". */
+    private static String didYouMean(Class<? extends Record> type, String written) {
+        List<String> known = names(type);
+        List<String> normalised = known.stream().map(OptionBinder::normalise).toList();
+        return Suggestions.closest(normalise(written), normalised)
+                .map(n -> " (did you mean '" + known.get(normalised.indexOf(n)) + "'?)")
+                .orElse("");
+    }
+
     private static String normalise(String name) {
         return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
     }
@@ -118,6 +154,9 @@ public final class OptionBinder {
                 throw GenloomException.invalidInput("option " + name + " needs a value");
             }
             return null;
+        }
+        if (t.isEnum() && t.isInstance(value)) {
+            return value;
         }
         try {
             if (t == int.class || t == Integer.class) {

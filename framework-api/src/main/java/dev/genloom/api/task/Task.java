@@ -1,7 +1,9 @@
 package dev.genloom.api.task;
 
+import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.Model;
+import dev.genloom.api.ModelInfo;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +107,14 @@ public final class Task<M extends Model, O extends Record> {
         return OptionBinder.bind(optionsType, defaults, values);
     }
 
+    /**
+     * Checks one option, its name, type and the options record's constraints, without running
+     * anything: null where it is fine, else what is wrong.
+     */
+    public String checkOption(String name, Object value) {
+        return OptionBinder.check(optionsType, defaults, name, value);
+    }
+
     /** Whether models of this class offer this task. */
     public boolean isOfferedBy(Class<?> modelClass) {
         return modality.isAssignableFrom(modelClass);
@@ -112,12 +122,16 @@ public final class Task<M extends Model, O extends Record> {
 
     /**
      * Runs the task on a model: checks that the model offers it and that every input is present
-     * and of its type, then calls the model and checks its outputs.
+     * and of its type, then calls the model and checks its outputs. Null options mean the
+     * defaults. A failure inside the model that is not already a {@link GenloomException} becomes
+     * one of kind {@link ErrorKind#RUN_FAILED} naming the task and the model; outputs missing or
+     * of the wrong type are a {@link ErrorKind#PLUGIN_FAILURE}.
      */
     public Map<String, Object> run(Model model, Map<String, Object> given, O options, Progress progress) {
+        Objects.requireNonNull(model, "model");
         if (!modality.isInstance(model)) {
-            throw GenloomException.unsupported("model '" + model.info().name() + "' (" + model.info().family()
-                    + ") does not do " + name, "pick a model whose family offers " + name);
+            throw GenloomException.unsupported(describe(model) + " does not do " + name,
+                    "pick a model whose family offers " + name);
         }
         Map<String, Object> in = new LinkedHashMap<>();
         for (Port p : inputs) {
@@ -131,15 +145,30 @@ public final class Task<M extends Model, O extends Record> {
             }
             in.put(p.name(), v);
         }
-        Map<String, Object> out = invoker.invoke(modality.cast(model), in, options, progress == null ? Progress.NONE : progress);
+        Map<String, Object> out;
+        try {
+            out = invoker.invoke(modality.cast(model), in, options == null ? defaults : options,
+                    progress == null ? Progress.NONE : progress);
+        } catch (GenloomException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw GenloomException.runFailed(name + " on " + describe(model) + " failed: " + e, e);
+        }
         for (Port p : outputs) {
-            Object v = out.get(p.name());
+            Object v = out == null ? null : out.get(p.name());
             if (v == null || !p.type().accepts(v)) {
-                throw new IllegalStateException(name + " on model '" + model.info().name() + "' gave no " + p.type()
-                        + " for output '" + p.name() + "'");
+                throw new GenloomException(ErrorKind.PLUGIN_FAILURE, name + " on " + describe(model) + " gave "
+                        + (v == null ? "no value" : "a " + v.getClass().getSimpleName()) + " for output '" + p.name()
+                        + "', which must be " + p.type());
             }
         }
         return out;
+    }
+
+    private static String describe(Model model) {
+        ModelInfo info = model.info();
+        return info == null ? "model " + model.getClass().getSimpleName()
+                : "model '" + info.name() + "' (" + info.family() + ")";
     }
 
     @Override
