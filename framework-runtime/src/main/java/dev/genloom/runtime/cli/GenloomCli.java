@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,11 +30,11 @@ public final class GenloomCli implements Runnable {
             description = "genloom.yaml to read (default: $GENLOOM_HOME/genloom.yaml where present)")
     Path config;
 
-    @Option(names = "--plugins", scope = ScopeType.INHERIT, paramLabel = "DIR", split = File.pathSeparator,
+    @Option(names = "--plugins", scope = ScopeType.INHERIT, paramLabel = "DIR", split = "${sys:path.separator}",
             description = "plugin folder(s) (default: $GENLOOM_PLUGINS, else <home>/plugins)")
     List<Path> plugins;
 
-    @Option(names = "--models", scope = ScopeType.INHERIT, paramLabel = "DIR", split = File.pathSeparator,
+    @Option(names = "--models", scope = ScopeType.INHERIT, paramLabel = "DIR", split = "${sys:path.separator}",
             description = "model folder(s), searched in order (default: $GENLOOM_MODELS, else <home>/models)")
     List<Path> models;
 
