@@ -14,6 +14,7 @@ import dev.genloom.runtime.pipeline.ModelCatalog;
 import dev.genloom.runtime.pipeline.ModelProvider;
 import dev.genloom.runtime.pipeline.Pipeline;
 import dev.genloom.runtime.pipeline.PipelineListener;
+import dev.genloom.runtime.pipeline.PipelineParser;
 import dev.genloom.runtime.pipeline.PipelineResult;
 import dev.genloom.runtime.plugins.LoadedFamily;
 import dev.genloom.runtime.plugins.PluginHost;
@@ -243,12 +244,23 @@ public final class Genloom implements AutoCloseable {
 
     /** What the pipeline validator knows of a model before it loads: the modalities of its family. */
     public ModelCatalog catalog() {
-        return model -> {
-            try {
-                Set<Class<?>> modalities = Set.copyOf(store.resolve(model, null).family().family().modalities());
-                return Optional.of(modalities);
-            } catch (GenloomException e) {
-                return Optional.empty();
+        return new ModelCatalog() {
+            @Override
+            public Optional<Set<Class<?>>> modalities(String model) {
+                try {
+                    return Optional.of(Set.copyOf(store.resolve(model, null).family().family().modalities()));
+                } catch (GenloomException e) {
+                    return Optional.empty();
+                }
+            }
+
+            @Override
+            public Set<String> names() {
+                Set<String> names = new java.util.TreeSet<>();
+                for (ModelListing m : store.list()) {
+                    names.add(m.name());
+                }
+                return names;
             }
         };
     }
@@ -261,7 +273,7 @@ public final class Genloom implements AutoCloseable {
     /** Reads and validates a pipeline file; nothing loads. */
     public Pipeline pipeline(Path file) {
         checkOpen();
-        return Pipeline.load(file, catalog());
+        return new PipelineParser(catalog()).parse(file);
     }
 
     /** Runs a pipeline with the given inputs. */
