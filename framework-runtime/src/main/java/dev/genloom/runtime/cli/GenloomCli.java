@@ -23,7 +23,7 @@ import java.util.List;
                 + "YAML pipelines.",
         subcommands = {PluginsCommand.class, ModelsCommand.class, PipelineCommand.class, RunCommand.class,
             TextToTextCommand.class, SpeechToTextCommand.class, ImageToTextCommand.class, TextToImageCommand.class,
-            TextToAudioCommand.class, CommandLine.HelpCommand.class})
+            TextToAudioCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class GenloomCli implements Runnable {
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
