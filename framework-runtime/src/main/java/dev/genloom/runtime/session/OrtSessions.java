@@ -158,6 +158,13 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "genloom");
             env.setTelemetry(false);
+            String flag = System.getenv("ORT_DISABLE_TELEMETRY");
+            if (flag == null || flag.isBlank()) {
+                // Only the variable stops ONNX Runtime from writing a device id under
+                // ~/.cache/Microsoft/DeveloperTools when the environment starts; a JVM cannot set it.
+                LOG.debug("ORT_DISABLE_TELEMETRY is not set: ONNX Runtime may write its device id under "
+                        + "~/.cache/Microsoft/DeveloperTools (the genloom launcher sets it)");
+            }
             return env;
         } catch (OrtException ex) {
             throw new GenloomException(ErrorKind.DEVICE_UNAVAILABLE,

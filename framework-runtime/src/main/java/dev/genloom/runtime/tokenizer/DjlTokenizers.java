@@ -116,7 +116,13 @@ public final class DjlTokenizers implements TokenizerFactory {
             });
         } catch (GenloomException ex) {
             throw ex;
-        } catch (RuntimeException | UnsatisfiedLinkError ex) {
+        } catch (LinkageError | AssertionError ex) {
+            // DJL could not start its native library (it reports some of this as AssertionError).
+            throw new GenloomException(ErrorKind.RUN_FAILED,
+                    "cannot load tokenizer file " + f + ": DJL's tokenizer library did not start: " + ex,
+                    "check that ai.djl.huggingface:tokenizers is on the host's class path and that its cache "
+                            + "folder (~/.djl.ai) is writable", ex);
+        } catch (RuntimeException ex) {
             throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE,
                     "cannot load tokenizer file " + f + ": " + ex.getMessage(),
                     "a Hugging Face tokenizer.json (as written by the tokenizers library) is expected", ex);
