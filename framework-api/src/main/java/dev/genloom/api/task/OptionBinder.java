@@ -3,6 +3,7 @@ package dev.genloom.api.task;
 import dev.genloom.api.GenloomException;
 
 import java.lang.reflect.InvocationTargetException;
+import java.math.BigDecimal;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -223,6 +224,11 @@ public final class OptionBinder {
         if (value instanceof Number n) {
             if (n.doubleValue() != Math.rint(n.doubleValue())) {
                 throw GenloomException.invalidInput("option " + name + " must be a whole number, got " + value);
+            }
+            // longValue() wraps a BigInteger and saturates a double: check the range first.
+            if (new BigDecimal(n.toString()).compareTo(BigDecimal.valueOf(min)) < 0
+                    || new BigDecimal(n.toString()).compareTo(BigDecimal.valueOf(max)) > 0) {
+                throw GenloomException.invalidInput("option " + name + " is out of range: " + value);
             }
             v = n.longValue();
         } else {
