@@ -218,7 +218,7 @@ public final class Genloom implements AutoCloseable {
             synchronized (sessionLock) {
                 s = sessions;
                 if (s == null) {
-                    s = OrtSessions.open(config);
+                    s = OrtSessions.create(config);
                     sessions = s;
                 }
             }
@@ -232,7 +232,7 @@ public final class Genloom implements AutoCloseable {
             synchronized (sessionLock) {
                 t = tokenizers;
                 if (t == null) {
-                    t = new DjlTokenizers();
+                    t = new DjlTokenizers(config.cache());
                     tokenizers = t;
                 }
             }
@@ -331,7 +331,7 @@ public final class Genloom implements AutoCloseable {
             }
         }
         models.clear();
-        for (AutoCloseable c : Arrays.asList(tokenizers, sessions, plugins)) {
+        for (AutoCloseable c : Arrays.<AutoCloseable>asList(sessions, plugins)) {
             if (c != null) {
                 try {
                     c.close();
