@@ -187,7 +187,7 @@ public final class Fakes {
         }
 
         @Override
-        public Image generate(String prompt, ImageOptions options, StepListener listener) {
+        public Image generateImage(String prompt, ImageOptions options, StepListener listener) {
             int steps = options.steps() == null ? 1 : options.steps();
             for (int i = 1; i <= steps; i++) {
                 listener.onStep(i, steps);
