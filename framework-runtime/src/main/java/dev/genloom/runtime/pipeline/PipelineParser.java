@@ -52,6 +52,7 @@ public final class PipelineParser {
 
     private final ModelCatalog catalog;
     private final Map<String, Task<?, ?>> tasks;
+    private final List<String> taskNames;
 
     /** A parser that knows the tasks of {@link Tasks} and asks the catalog about models. */
     public PipelineParser(ModelCatalog catalog) {
@@ -70,8 +71,6 @@ public final class PipelineParser {
         this.tasks = Map.copyOf(byName);
         this.taskNames = List.copyOf(byName.keySet());
     }
-
-    private final List<String> taskNames;
 
     /** Reads and validates a pipeline file (UTF-8). */
     public Pipeline parse(Path file) {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -54,8 +55,8 @@ final class PipelineRun {
                 PipelineListener listener) {
         this.pipeline = pipeline;
         this.given = given == null ? Map.of() : given;
-        this.models = java.util.Objects.requireNonNull(models, "models");
-        this.pool = java.util.Objects.requireNonNull(pool, "pool");
+        this.models = Objects.requireNonNull(models, "models");
+        this.pool = Objects.requireNonNull(pool, "pool");
         this.listener = listener;
     }
 

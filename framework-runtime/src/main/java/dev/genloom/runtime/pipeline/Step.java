@@ -2,6 +2,8 @@ package dev.genloom.runtime.pipeline;
 
 import dev.genloom.api.task.Task;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,7 @@ public record Step(String name, Task<?, ?> task, String model, Map<String, Sourc
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(model, "model");
-        inputs = Map.copyOf(inputs);
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         Objects.requireNonNull(options, "options");
         if (!task.optionsType().isInstance(options)) {
             throw new IllegalArgumentException("options of step " + name + " are not " + task.optionsType());
