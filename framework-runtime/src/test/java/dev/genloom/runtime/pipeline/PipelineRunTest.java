@@ -170,13 +170,13 @@ class PipelineRunTest {
         }
 
         @Override
-        public Image generate(String prompt, ImageOptions options, StepListener listener) {
+        public Image generateImage(String prompt, ImageOptions options, StepListener listener) {
             try {
                 bothRunning.await(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new IllegalStateException("the other branch did not run at the same time", e);
             }
-            return super.generate(prompt, options, listener);
+            return super.generateImage(prompt, options, listener);
         }
     }
 
