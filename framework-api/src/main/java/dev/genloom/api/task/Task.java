@@ -152,7 +152,7 @@ public final class Task<M extends Model, O extends Record> {
         } catch (GenloomException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw GenloomException.runFailed(name + " on " + describe(model) + " failed: " + e, e);
+            throw new TaskFailedException(name, name + " on " + describe(model) + " failed: " + e, e);
         }
         for (Port p : outputs) {
             Object v = out == null ? null : out.get(p.name());

@@ -6,6 +6,7 @@ import dev.genloom.api.Model;
 import dev.genloom.api.task.Progress;
 import dev.genloom.api.task.Suggestions;
 import dev.genloom.api.task.Task;
+import dev.genloom.api.task.TaskFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,6 +190,8 @@ final class PipelineRun {
             step.inputs().forEach((port, source) -> in.put(port, value(source)));
             Progress progress = (done, total) -> tell(() -> listener.stepProgress(step, done, total));
             out = invoke(step.task(), model, in, step.options(), progress);
+        } catch (TaskFailedException t) {
+            error = t.getCause() == null ? t : t.getCause(); // the step names the task and model already
         } catch (Throwable t) {   // Errors too: a run must end, and say why, whatever happens in a step
             error = t;
         }
