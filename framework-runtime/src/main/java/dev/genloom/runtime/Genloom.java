@@ -165,6 +165,18 @@ public final class Genloom implements AutoCloseable {
         return slot.get(() -> load(model, resolved, options));
     }
 
+    /** The models loaded now, each once however many callers and pipelines share it. */
+    public List<ModelInfo> loadedModels() {
+        List<ModelInfo> out = new ArrayList<>();
+        for (LoadSlot slot : models.values()) {
+            ModelInfo info = slot.info();
+            if (info != null) {
+                out.add(info);
+            }
+        }
+        return out;
+    }
+
     /** Closes a loaded model now; a later call loads it again. */
     public boolean unload(String model) {
         ResolvedModel resolved = store.resolve(model, null);
@@ -362,6 +374,10 @@ public final class Genloom implements AutoCloseable {
                 shared = SharedModelHandle.of(model);
             }
             return shared;
+        }
+
+        synchronized ModelInfo info() {
+            return model == null ? null : model.info();
         }
 
         synchronized void close() {

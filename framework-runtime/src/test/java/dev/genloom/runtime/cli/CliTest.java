@@ -143,4 +143,89 @@ class CliTest {
         Result ranked = cli("image-to-text", "-m", "echo-tiny", "-l", "a red barn,a green meadow", png.toString());
         assertTrue(ranked.out().split("\n")[0].endsWith("a green meadow"), ranked.out());
     }
+
+    @Test
+    void pipelineValidateReportsEachProblemWithItsPosition() throws IOException {
+        Path good = Path.of("../config/pipelines/echo-demo.yaml");
+        Result ok = cli("pipeline", "validate", good.toString());
+        assertEquals(0, ok.status(), ok.err());
+        assertTrue(ok.out().contains("valid pipeline 'echo-demo'"), ok.out());
+
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, """
+                name: bad
+                inputs:
+                  speech: audio
+                steps:
+                  draw:
+                    task: text-to-image
+                    model: echo-tiny
+                    input: speech
+                    options: {stpes: 4}
+                outputs:
+                  picture: draw.image
+                """);
+        Result r = cli("pipeline", "validate", bad.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains(bad + ":8:12: "), r.err());
+        assertTrue(r.err().contains(bad + ":9:15: step 'draw': unknown option 'stpes' (did you mean 'steps'?)"), r.err());
+        JsonNode json = cli("pipeline", "validate", "--json", bad.toString()).json();
+        assertEquals(false, json.get("valid").asBoolean());
+        assertEquals(2, json.get("problems").size());
+    }
+
+    @Test
+    void runWritesEveryOutputAndReportsSteps() throws IOException {
+        Path out = tmp.resolve("demo-out");
+        Result r = cli("run", "../config/pipelines/echo-demo.yaml", "--input", "prompt=a red fox", "--output",
+                out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("a 96x64 picture, mostly red\n", Files.readString(out.resolve("caption.txt")));
+        assertEquals("a red fox\n", Files.readString(out.resolve("continuation.txt")));
+        assertEquals(16_000, Audio.readWav(out.resolve("speech.wav")).sampleRate());
+        assertEquals("a red fox", JSON.readTree(out.resolve("transcript.json").toFile()).get("text").asText());
+
+        JsonNode json = cli("run", "--json", "../config/pipelines/echo-demo.yaml", "--input", "prompt=a red fox").json();
+        assertEquals("a red fox", json.get("outputs").get("continuation").get("value").asText());
+        assertEquals(5, json.get("steps").size());
+
+        Path prompt = tmp.resolve("prompt.txt");
+        Files.writeString(prompt, "a blue boat");
+        Path textOnly = tmp.resolve("text-only.yaml");
+        Files.writeString(textOnly, "name: t\ninputs: {p: text}\nsteps:\n  s: {task: text-to-text, model: echo-tiny, input: p}\n"
+                + "outputs: {text: s.text}\n");
+        Result printed = cli("run", textOnly.toString(), "-i", "p=@" + prompt);
+        assertEquals("a blue boat\n", printed.out());
+    }
+
+    @Test
+    void runRefusesBadInputsBeforeLoadingAnything() {
+        Result missing = cli("run", "../config/pipelines/echo-demo.yaml", "--output", tmp.resolve("x").toString());
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("prompt"), missing.err());
+
+        Result unknown = cli("run", "../config/pipelines/echo-demo.yaml", "-i", "promt=hi", "-o", tmp.resolve("y").toString());
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().contains("did you mean 'prompt'"), unknown.err());
+
+        Result noOutputDir = cli("run", "../config/pipelines/echo-demo.yaml", "-i", "prompt=hi");
+        assertEquals(2, noOutputDir.status());
+        assertTrue(noOutputDir.err().contains("--output"), noOutputDir.err());
+    }
+
+    @Test
+    void aFailingRunExitsWithOneAndNamesTheStep() throws IOException {
+        Path models = tmp.resolve("failing-models");
+        dev.genloom.zoo.testkit.EchoModel.write(models.resolve("picky"));
+        Files.writeString(models.resolve("picky/genloom-model.yaml"), "options: {failOn: boom}\n");
+        Path file = tmp.resolve("picky.yaml");
+        Files.writeString(file, "name: p\ninputs: {p: text}\nsteps:\n  judge: {task: text-to-text, model: picky, input: p}\n"
+                + "outputs: {text: judge.text}\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = GenloomCli.execute(new String[] {"--plugins", EchoFixtures.folder().toString(), "--models",
+            models.toString(), "-q", "run", file.toString(), "-i", "p=boom"}, new PrintWriter(out), new PrintWriter(err));
+        assertEquals(1, status);
+        assertTrue(err.toString().contains("step 'judge' (text-to-text on model 'picky') failed"), err.toString());
+    }
 }
