@@ -79,7 +79,11 @@ final class PipelineRun {
             }
             inFlight += ready.size();
         }
-        submit(ready);
+        if (ready.size() == 1) {
+            runChain(ready.get(0)); // one step to start with: run it here rather than hand it off and wait
+        } else {
+            submit(ready);
+        }
         synchronized (lock) {
             try {
                 while (inFlight > 0) {
@@ -155,7 +159,7 @@ final class PipelineRun {
     private void submit(List<Step> ready) {
         for (Step s : ready) {
             try {
-                pool.execute(() -> runStep(s));
+                pool.execute(() -> runChain(s));
             } catch (RejectedExecutionException e) {
                 synchronized (lock) {
                     inFlight--;
@@ -169,12 +173,24 @@ final class PipelineRun {
         }
     }
 
-    private void runStep(Step step) {
+    /**
+     * Runs a step, then on this same thread each step that becomes ready as the only one, so a
+     * chain costs no hand-offs; where several become ready at once they go to the pool.
+     */
+    private void runChain(Step first) {
+        Step step = first;
+        while (step != null) {
+            step = runStep(step);
+        }
+    }
+
+    /** Runs one step; returns the one step to run next on this thread, or null. */
+    private Step runStep(Step step) {
         synchronized (lock) {
             if (failure != null) {
                 inFlight--;
                 lock.notifyAll();
-                return;
+                return null;
             }
         }
         long t0 = System.nanoTime();
@@ -221,7 +237,11 @@ final class PipelineRun {
             inFlight += ready.size() - 1;
             lock.notifyAll();
         }
+        if (ready.size() == 1) {
+            return ready.get(0);
+        }
         submit(ready);
+        return null;
     }
 
     /** Each distinct model once per run, even when several steps ask for it at once. */
