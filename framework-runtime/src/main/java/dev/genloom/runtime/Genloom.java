@@ -64,10 +64,9 @@ public final class Genloom implements AutoCloseable {
     private final PluginHost plugins;
     private final ModelStore store;
     private final Map<String, LoadSlot> models = new ConcurrentHashMap<>();
-    private final Object sessionLock = new Object();
-    private volatile OrtSessions sessions;
-    private volatile DjlTokenizers tokenizers;
-    private volatile ExecutorService pipelinePool;
+    private final Lazy<OrtSessions> sessions;
+    private final Lazy<DjlTokenizers> tokenizers;
+    private final Lazy<ExecutorService> pipelinePool;
     private volatile boolean closed;
 
     private Genloom(GenloomConfig config, boolean classpathPlugins) {
@@ -76,6 +75,17 @@ public final class Genloom implements AutoCloseable {
         List<Path> modelDirs = new ArrayList<>(config.models());
         modelDirs.add(config.cache());
         this.store = new ModelStore(modelDirs, plugins::families);
+        // Native code starts on first need, so that listing plugins starts none.
+        this.sessions = new Lazy<>(() -> OrtSessions.create(config));
+        this.tokenizers = new Lazy<>(() -> new DjlTokenizers(config.cache()));
+        this.pipelinePool = new Lazy<>(() -> {
+            AtomicInteger n = new AtomicInteger();
+            return Executors.newFixedThreadPool(config.pipelineParallelism(), r -> {
+                Thread t = new Thread(r, "genloom-step-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        });
     }
 
     public static Builder builder() {
@@ -197,7 +207,7 @@ public final class Genloom implements AutoCloseable {
         ModelInfo info = new ModelInfo(name, family.name(), family.pluginId(), resolved.folder().path(), s.device());
         Map<String, Object> options = new LinkedHashMap<>(resolved.options());
         options.putAll(callerOptions);
-        HostModelContext context = new HostModelContext(resolved.folder(), info, s, tokenizers(), options);
+        HostModelContext context = new HostModelContext(resolved.folder(), info, s, tokenizers.get(), options);
         long start = System.nanoTime();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -223,33 +233,9 @@ public final class Genloom implements AutoCloseable {
         return model;
     }
 
-    /** The ONNX Runtime sessions, started on first need (so listing plugins starts no native code). */
+    /** The ONNX Runtime sessions, started on first need. */
     public OrtSessions sessions() {
-        OrtSessions s = sessions;
-        if (s == null) {
-            synchronized (sessionLock) {
-                s = sessions;
-                if (s == null) {
-                    s = OrtSessions.create(config);
-                    sessions = s;
-                }
-            }
-        }
-        return s;
-    }
-
-    private DjlTokenizers tokenizers() {
-        DjlTokenizers t = tokenizers;
-        if (t == null) {
-            synchronized (sessionLock) {
-                t = tokenizers;
-                if (t == null) {
-                    t = new DjlTokenizers(config.cache());
-                    tokenizers = t;
-                }
-            }
-        }
-        return t;
+        return sessions.get();
     }
 
     // ---- pipelines ------------------------------------------------------------------------------
@@ -299,22 +285,7 @@ public final class Genloom implements AutoCloseable {
     }
 
     private ExecutorService pool() {
-        ExecutorService p = pipelinePool;
-        if (p == null) {
-            synchronized (sessionLock) {
-                p = pipelinePool;
-                if (p == null) {
-                    AtomicInteger n = new AtomicInteger();
-                    p = Executors.newFixedThreadPool(config.pipelineParallelism(), r -> {
-                        Thread t = new Thread(r, "genloom-step-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    pipelinePool = p;
-                }
-            }
-        }
-        return p;
+        return pipelinePool.get();
     }
 
     private void checkOpen() {
@@ -331,7 +302,7 @@ public final class Genloom implements AutoCloseable {
         }
         closed = true;
         List<RuntimeException> failures = new ArrayList<>();
-        ExecutorService p = pipelinePool;
+        ExecutorService p = pipelinePool.ifMade();
         if (p != null) {
             p.shutdownNow();
         }
@@ -343,7 +314,7 @@ public final class Genloom implements AutoCloseable {
             }
         }
         models.clear();
-        for (AutoCloseable c : Arrays.<AutoCloseable>asList(sessions, plugins)) {
+        for (AutoCloseable c : Arrays.<AutoCloseable>asList(sessions.ifMade(), plugins)) {
             if (c != null) {
                 try {
                     c.close();

@@ -1,22 +1,12 @@
 package dev.genloom.runtime.cli;
 
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What the commands that run one model share: the model and its family. */
-abstract class ModelCommand {
-    @ParentCommand
-    GenloomCli root;
-
-    @Spec
-    CommandSpec spec;
-
+abstract class ModelCommand extends RuntimeCommand {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
             description = "model name (a folder in the model directories) or path")
     String model;
@@ -24,10 +14,6 @@ abstract class ModelCommand {
     @Option(names = "--family", paramLabel = "FAMILY",
             description = "the family to load the model with, where several plugins claim its folder")
     String family;
-
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
 
     /** Options by name, leaving out those not given. */
     static Map<String, Object> given(Object... namesAndValues) {

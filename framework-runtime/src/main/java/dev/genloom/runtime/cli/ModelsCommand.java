@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.runtime.Genloom;
 import dev.genloom.runtime.store.ModelListing;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -16,16 +13,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "models", description = "List the model folders found in the model directories, and which plugin "
         + "loads each.")
-final class ModelsCommand implements Callable<Integer> {
-    @ParentCommand
-    GenloomCli root;
-
-    @Spec
-    CommandSpec spec;
-
+final class ModelsCommand extends RuntimeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try (Genloom genloom = root.open()) {
             List<ModelListing> models = genloom.listModels();
             if (root.json()) {

@@ -10,25 +10,16 @@ import dev.genloom.runtime.plugins.LoadedFamily;
 import dev.genloom.runtime.plugins.PluginProblem;
 import dev.genloom.runtime.plugins.PluginSummary;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "plugins", description = "List the plugins, their model families and what those families do.")
-final class PluginsCommand implements Callable<Integer> {
-    @ParentCommand
-    GenloomCli root;
-
-    @Spec
-    CommandSpec spec;
-
+final class PluginsCommand extends RuntimeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try (Genloom genloom = root.open()) {
             List<LoadedFamily> families = genloom.families();
             if (root.json()) {

@@ -18,11 +18,8 @@ import dev.genloom.runtime.pipeline.Source;
 import dev.genloom.runtime.pipeline.Step;
 import dev.genloom.runtime.pipeline.StepTiming;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -33,13 +30,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", description = "Run a pipeline. Text outputs print to stdout without --output; images, audio "
         + "and structured values are written to the --output folder as NAME.png, NAME.wav, NAME.json (text as NAME.txt).")
-final class RunCommand implements Callable<Integer> {
-    @ParentCommand
-    GenloomCli root;
-
-    @Spec
-    CommandSpec spec;
-
+final class RunCommand extends RuntimeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the pipeline YAML")
     Path file;
 
@@ -52,8 +43,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         try (Genloom genloom = root.open()) {
             Pipeline pipeline;
             try {
