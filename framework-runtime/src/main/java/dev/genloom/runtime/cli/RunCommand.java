@@ -146,7 +146,7 @@ final class RunCommand extends RuntimeCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Progress of the steps: a bar per step on a terminal, nothing otherwise. */
+    /** Progress of the steps: a bar per step that reports progress, on a terminal; nothing otherwise. */
     private static final class StepProgress implements PipelineListener, AutoCloseable {
         private final boolean enabled;
         private final Map<String, ProgressBars> bars = new java.util.concurrent.ConcurrentHashMap<>();
@@ -156,17 +156,10 @@ final class RunCommand extends RuntimeCommand implements Callable<Integer> {
         }
 
         @Override
-        public void stepStarted(Step step) {
-            if (enabled) {
-                bars.put(step.name(), ProgressBars.open(step.name(), "", true));
-            }
-        }
-
-        @Override
         public void stepProgress(Step step, long done, long total) {
-            ProgressBars bar = bars.get(step.name());
-            if (bar != null) {
-                bar.update(done, total);
+            if (enabled) {
+                // a bar for the steps that report progress, from their first report on
+                bars.computeIfAbsent(step.name(), name -> ProgressBars.open(name, "", true)).update(done, total);
             }
         }
 
