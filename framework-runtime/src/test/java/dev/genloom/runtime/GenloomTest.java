@@ -98,4 +98,37 @@ class GenloomTest {
         // the model's native session is closed with the runtime
         assertThrows(RuntimeException.class, () -> lm.generate("after close"));
     }
+
+    @Test
+    void aSharedModelServesManyThreadsAtOnce() throws Exception {
+        try (Genloom genloom = open()) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int thread = t;
+                    results.add(pool.submit(() -> {
+                        // every thread asks the runtime itself, so loading races too
+                        TextToText lm = genloom.textToText("echo-tiny");
+                        SpeechToText stt = genloom.speechToText("echo-tiny");
+                        TextToAudio tts = genloom.textToAudio("echo-tiny");
+                        for (int i = 0; i < 20; i++) {
+                            String text = "thread " + thread + " call " + i;
+                            if (!lm.generate(text).text().equals(text)
+                                    || !stt.transcribe(tts.synthesize(text)).text().equals(text)) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    }));
+                }
+                for (java.util.concurrent.Future<Boolean> r : results) {
+                    assertTrue(r.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(1, genloom.loadedModels().size());
+        }
+    }
 }
