@@ -204,7 +204,8 @@ public final class Genloom implements AutoCloseable {
     private Model load(String name, ResolvedModel resolved, Map<String, Object> callerOptions) {
         LoadedFamily family = resolved.family();
         OrtSessions s = sessions();
-        ModelInfo info = new ModelInfo(name, family.name(), family.pluginId(), resolved.folder().path(), s.device());
+        ModelInfo info = new ModelInfo(resolved.name(), family.name(), family.pluginId(), resolved.folder().path(),
+                s.device());
         Map<String, Object> options = new LinkedHashMap<>(resolved.options());
         options.putAll(callerOptions);
         HostModelContext context = new HostModelContext(resolved.folder(), info, s, tokenizers.get(), options);
