@@ -1,5 +1,6 @@
 package dev.genloom.zoo.testkit;
 
+import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,8 @@ public final class TestKit {
 
     /** Folder name of the echo model. */
     public static final String ECHO_TINY = "echo-tiny";
+    /** Folder name of the tiny GPT-2 ({@link Gpt2Model#TINY}). */
+    public static final String GPT2_TINY = "gpt2-tiny";
 
     private TestKit() {
     }
@@ -20,6 +23,7 @@ public final class TestKit {
     public static List<Path> writeAll(Path dir) {
         List<Path> written = new ArrayList<>();
         written.add(EchoModel.write(dir.resolve(ECHO_TINY)));
+        written.add(Gpt2Model.write(dir.resolve(GPT2_TINY), Gpt2Model.TINY));
         return written;
     }
 
