@@ -1,6 +1,7 @@
 package dev.genloom.zoo.testkit;
 
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
+import dev.genloom.zoo.testkit.lm.LlamaModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,8 @@ public final class TestKit {
     public static final String ECHO_TINY = "echo-tiny";
     /** Folder name of the tiny GPT-2 ({@link Gpt2Model#TINY}). */
     public static final String GPT2_TINY = "gpt2-tiny";
+    /** Folder name of the tiny Llama ({@link LlamaModel#TINY}). */
+    public static final String LLAMA_TINY = "llama-tiny";
 
     private TestKit() {
     }
@@ -24,6 +27,7 @@ public final class TestKit {
         List<Path> written = new ArrayList<>();
         written.add(EchoModel.write(dir.resolve(ECHO_TINY)));
         written.add(Gpt2Model.write(dir.resolve(GPT2_TINY), Gpt2Model.TINY));
+        written.add(LlamaModel.write(dir.resolve(LLAMA_TINY), LlamaModel.TINY));
         return written;
     }
 
