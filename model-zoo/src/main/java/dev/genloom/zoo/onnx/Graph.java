@@ -179,13 +179,23 @@ public final class Graph {
     }
 
     void writeTo(ProtoWriter w) {
+        writeHeadTo(w);
+        for (Tensor t : initializers) {
+            w.message(OnnxFields.Graph.INITIALIZER, t::writeTo);
+        }
+        writeTailTo(w);
+    }
+
+    /** The fields written before the initializers (nodes, name). */
+    void writeHeadTo(ProtoWriter w) {
         for (Node n : nodes) {
             w.message(OnnxFields.Graph.NODE, n::writeTo);
         }
         w.string(OnnxFields.Graph.NAME, name);
-        for (Tensor t : initializers) {
-            w.message(OnnxFields.Graph.INITIALIZER, t::writeTo);
-        }
+    }
+
+    /** The fields written after the initializers (doc string, inputs, outputs, value infos). */
+    void writeTailTo(ProtoWriter w) {
         if (!docString.isEmpty()) {
             w.string(OnnxFields.Graph.DOC_STRING, docString);
         }

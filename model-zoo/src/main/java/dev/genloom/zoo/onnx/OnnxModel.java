@@ -1,10 +1,14 @@
 package dev.genloom.zoo.onnx;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -114,21 +118,82 @@ public final class OnnxModel {
         return w.toByteArray();
     }
 
-    /** Writes the model to {@code file}, creating missing parent folders, replacing any old file. */
+    /**
+     * Writes the model to {@code file}, creating missing parent folders, replacing any old file.
+     * The bytes are those of {@link #toBytes()}, but the initializers' {@code raw_data} of the
+     * top-level graph is streamed to the file from the tensors themselves, so that writing a model
+     * with hundreds of megabytes of weights needs no copy of them in memory.
+     */
     public Path write(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.write(file, toBytes());
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                writeTo(out);
+            }
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("could not write ONNX model " + file + ": " + e.getMessage(), e);
         }
     }
 
+    /** Streams the encoded {@code ModelProto} to {@code out} (the same bytes as {@link #toBytes()}). */
+    public void writeTo(OutputStream out) throws IOException {
+        ProtoWriter head = new ProtoWriter(1024);
+        writeHeadTo(head);
+        ProtoWriter graphHead = new ProtoWriter(1024);
+        graph.writeHeadTo(graphHead);
+        ProtoWriter graphTail = new ProtoWriter(1024);
+        graph.writeTailTo(graphTail);
+        ProtoWriter tail = new ProtoWriter(256);
+        writeTailTo(tail);
+
+        List<ProtoWriter> tensorHeads = new ArrayList<>();
+        long graphSize = graphHead.size() + graphTail.size();
+        for (Tensor t : graph.initializers()) {
+            ProtoWriter th = new ProtoWriter(128);
+            t.writeHeaderTo(th);
+            byte[] raw = t.rawView();
+            if (raw != null) {
+                th.writeTag(OnnxFields.Tensor.RAW_DATA, ProtoWriter.LEN).writeVarint(raw.length);
+            }
+            long tensorSize = th.size() + (raw == null ? 0 : raw.length);
+            graphSize += ProtoWriter.varintSize(((long) OnnxFields.Graph.INITIALIZER << 3) | ProtoWriter.LEN)
+                    + ProtoWriter.varintSize(tensorSize) + tensorSize;
+            tensorHeads.add(th);
+        }
+        if (graphSize > Integer.MAX_VALUE) {
+            throw new IllegalStateException("ONNX model larger than 2 GiB: " + graphSize
+                    + " bytes of graph; such models need external data");
+        }
+        head.writeTag(OnnxFields.Model.GRAPH, ProtoWriter.LEN).writeVarint(graphSize);
+        head.writeTo(out);
+        graphHead.writeTo(out);
+        List<Tensor> initializers = graph.initializers();
+        for (int i = 0; i < initializers.size(); i++) {
+            ProtoWriter th = tensorHeads.get(i);
+            byte[] raw = initializers.get(i).rawView();
+            long tensorSize = th.size() + (raw == null ? 0 : raw.length);
+            out.write(new ProtoWriter(16)
+                    .writeTag(OnnxFields.Graph.INITIALIZER, ProtoWriter.LEN).writeVarint(tensorSize).toByteArray());
+            th.writeTo(out);
+            if (raw != null) {
+                out.write(raw);
+            }
+        }
+        graphTail.writeTo(out);
+        tail.writeTo(out);
+    }
+
     void writeTo(ProtoWriter w) {
+        writeHeadTo(w);
+        w.message(OnnxFields.Model.GRAPH, graph::writeTo);
+        writeTailTo(w);
+    }
+
+    private void writeHeadTo(ProtoWriter w) {
         w.int64(OnnxFields.Model.IR_VERSION, irVersion);
         if (!producerName.isEmpty()) {
             w.string(OnnxFields.Model.PRODUCER_NAME, producerName);
@@ -145,7 +210,9 @@ public final class OnnxModel {
         if (!docString.isEmpty()) {
             w.string(OnnxFields.Model.DOC_STRING, docString);
         }
-        w.message(OnnxFields.Model.GRAPH, graph::writeTo);
+    }
+
+    private void writeTailTo(ProtoWriter w) {
         for (Map.Entry<String, Long> opset : opsets().entrySet()) {
             w.message(OnnxFields.Model.OPSET_IMPORT, o -> {
                 if (!opset.getKey().isEmpty()) {

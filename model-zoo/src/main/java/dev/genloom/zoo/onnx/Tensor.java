@@ -201,6 +201,15 @@ public final class Tensor {
     }
 
     void writeTo(ProtoWriter w) {
+        writeHeaderTo(w);
+        if (type != DType.STRING) {
+            // written even when empty, so that a zero-element tensor still says where its data is
+            w.bytes(OnnxFields.Tensor.RAW_DATA, raw);
+        }
+    }
+
+    /** Every field but {@code raw_data}: what {@link OnnxModel#write} encodes before streaming the data. */
+    void writeHeaderTo(ProtoWriter w) {
         w.packedInt64(OnnxFields.Tensor.DIMS, dims);
         w.int32(OnnxFields.Tensor.DATA_TYPE, type.code());
         for (String s : strings) {
@@ -209,10 +218,11 @@ public final class Tensor {
         if (name != null && !name.isEmpty()) {
             w.string(OnnxFields.Tensor.NAME, name);
         }
-        if (type != DType.STRING) {
-            // written even when empty, so that a zero-element tensor still says where its data is
-            w.bytes(OnnxFields.Tensor.RAW_DATA, raw);
-        }
+    }
+
+    /** The {@code raw_data} bytes themselves, not copied (callers must not change them); null for strings. */
+    byte[] rawView() {
+        return type == DType.STRING ? null : raw;
     }
 
     @Override

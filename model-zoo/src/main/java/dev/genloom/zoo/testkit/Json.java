@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes JSON files the same way on every platform: two-space indent, {@code \n} line ends. */
-final class Json {
+public final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DefaultPrettyPrinter PRINTER = new DefaultPrettyPrinter()
@@ -21,7 +21,8 @@ final class Json {
     private Json() {
     }
 
-    static void write(Path file, JsonNode json) {
+    /** Writes {@code json} to {@code file} (parent folders created), pretty-printed, ending in a newline. */
+    public static void write(Path file, JsonNode json) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

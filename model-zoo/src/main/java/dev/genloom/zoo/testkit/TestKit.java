@@ -1,7 +1,11 @@
 package dev.genloom.zoo.testkit;
 
+import dev.genloom.zoo.testkit.lm.DecoderExport;
+import dev.genloom.zoo.testkit.lm.Gpt2Model;
+import dev.genloom.zoo.testkit.lm.LlamaModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -12,6 +16,12 @@ public final class TestKit {
 
     /** Folder name of the echo model. */
     public static final String ECHO_TINY = "echo-tiny";
+    /** Folder name of the tiny GPT-2 ({@link Gpt2Model#TINY}). */
+    public static final String GPT2_TINY = "gpt2-tiny";
+    /** Folder name of the tiny Llama ({@link LlamaModel#TINY}). */
+    public static final String LLAMA_TINY = "llama-tiny";
+    /** Folder name of the full-size GPT-2 benchmark model ({@link #writeBenchmarkModels}). */
+    public static final String GPT2_124M = "gpt2-124m";
 
     private TestKit() {
     }
@@ -20,17 +30,35 @@ public final class TestKit {
     public static List<Path> writeAll(Path dir) {
         List<Path> written = new ArrayList<>();
         written.add(EchoModel.write(dir.resolve(ECHO_TINY)));
+        written.add(Gpt2Model.write(dir.resolve(GPT2_TINY), Gpt2Model.TINY));
+        written.add(LlamaModel.write(dir.resolve(LLAMA_TINY), LlamaModel.TINY));
         return written;
     }
 
-    /** {@code TestKit <output dir>}: writes every test-kit model folder under the given directory. */
+    /**
+     * Writes full-size models for benchmarks (not used by the build): {@code gpt2-124m} with
+     * GPT-2 small's sizes ({@link Gpt2Model#GPT2_124M}: 12 layers, 12 heads, hidden 768, 50257
+     * tokens, 1024 positions), as {@code onnx/model.onnx} and {@code onnx/model_fp16.onnx}, about
+     * 500 MB and 250 MB of seeded random weights.
+     */
+    public static List<Path> writeBenchmarkModels(Path dir) {
+        return List.of(Gpt2Model.write(dir.resolve(GPT2_124M), Gpt2Model.GPT2_124M,
+                EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)));
+    }
+
+    /**
+     * {@code TestKit <output dir>}: writes every test-kit model folder under the given directory;
+     * {@code TestKit --benchmark <output dir>}: writes the full-size benchmark models instead.
+     */
     public static void main(String[] args) {
-        if (args.length != 1 || args[0].isBlank()) {
+        boolean benchmark = args.length == 2 && args[0].equals("--benchmark");
+        String target = benchmark ? args[1] : args.length == 1 ? args[0] : null;
+        if (target == null || target.isBlank()) {
             // no System.exit: the build runs this inside Maven's own JVM
-            throw new IllegalArgumentException("usage: TestKit <output directory>");
+            throw new IllegalArgumentException("usage: TestKit [--benchmark] <output directory>");
         }
-        Path dir = Path.of(args[0]);
-        for (Path folder : writeAll(dir)) {
+        Path dir = Path.of(target);
+        for (Path folder : benchmark ? writeBenchmarkModels(dir) : writeAll(dir)) {
             System.out.println("test kit: wrote " + folder);
         }
     }

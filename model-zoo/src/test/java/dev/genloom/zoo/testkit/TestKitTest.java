@@ -19,7 +19,14 @@ class TestKitTest {
         assertTrue(Files.isRegularFile(echo.resolve("onnx/model_quantized.onnx")));
         assertTrue(Files.isRegularFile(echo.resolve("config.json")));
         assertTrue(Files.isRegularFile(echo.resolve("tokenizer.json")));
-        assertEquals(1, TestKit.writeAll(dir.resolve("again")).size());
+        for (String lm : java.util.List.of(TestKit.GPT2_TINY, TestKit.LLAMA_TINY)) {
+            Path folder = dir.resolve("kit").resolve(lm);
+            for (String file : java.util.List.of("config.json", "generation_config.json", "tokenizer.json",
+                    "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx")) {
+                assertTrue(Files.isRegularFile(folder.resolve(file)), lm + "/" + file);
+            }
+        }
+        assertEquals(3, TestKit.writeAll(dir.resolve("again")).size());
     }
 
     @Test

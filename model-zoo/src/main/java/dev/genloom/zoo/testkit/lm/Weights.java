@@ -1,0 +1,173 @@
+package dev.genloom.zoo.testkit.lm;
+
+import dev.genloom.zoo.onnx.Attribute;
+import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.Graph;
+import dev.genloom.zoo.onnx.Tensor;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The constant values of a generated model: learned parameters (seeded random) and small
+ * constants (shapes, axes, scalars), all stored as initializers of one graph, the
+ * <em>top-level</em> graph of the model, so that the branches of an {@code If} share them as
+ * Optimum's merged decoders do.
+ *
+ * <p>A parameter's values depend only on the seed, its name and its shape, never on the order in
+ * which parameters are asked for; the fp32 and fp16 variants, and the plain and merged decoders,
+ * therefore hold the same weights. Asking twice for one name gives the same value name.
+ *
+ * <p>With {@link DType#FLOAT16} storage, every parameter is stored as float16 under
+ * {@code <name>_fp16} and cast to float32 once, by a {@code Cast} node of the top-level graph
+ * named {@code <name>} (ONNX Runtime folds it at load), so the computation itself runs in float32
+ * on every execution provider.
+ */
+public final class Weights {
+
+    /** How a parameter is initialised. */
+    public enum Init {
+        /** Uniform in {@code [-scale, scale]}. */
+        UNIFORM,
+        /** {@code 1 + } uniform in {@code [-scale, scale]}: norm gains. */
+        ONE_PLUS_UNIFORM
+    }
+
+    private final Graph graph;
+    private final long seed;
+    private final DType storage;
+    private final Map<String, long[]> params = new HashMap<>();
+    private final Map<String, String> constants = new HashMap<>();
+    private long parameterCount;
+
+    /**
+     * @param graph   the top-level graph that receives the initializers (and the fp16 casts)
+     * @param seed    seed of every parameter's values
+     * @param storage {@link DType#FLOAT} or {@link DType#FLOAT16}
+     */
+    public Weights(Graph graph, long seed, DType storage) {
+        this.graph = Objects.requireNonNull(graph, "graph");
+        if (storage != DType.FLOAT && storage != DType.FLOAT16) {
+            throw new IllegalArgumentException("weights are stored as FLOAT or FLOAT16, not " + storage);
+        }
+        this.seed = seed;
+        this.storage = storage;
+    }
+
+    public DType storage() {
+        return storage;
+    }
+
+    /** Number of parameter elements added so far. */
+    public long parameterCount() {
+        return parameterCount;
+    }
+
+    /**
+     * The float32 value named {@code name} holding a seeded random parameter of {@code shape};
+     * added on first use.
+     */
+    public String param(String name, Init init, double scale, long... shape) {
+        long[] known = params.get(name);
+        if (known != null) {
+            if (!Arrays.equals(known, shape)) {
+                throw new IllegalArgumentException("parameter " + name + " was declared with shape "
+                        + Arrays.toString(known) + ", now " + Arrays.toString(shape));
+            }
+            return name;
+        }
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("parameter " + name + " too large: " + Arrays.toString(shape));
+        }
+        float[] values = random(name, (int) n, init, (float) scale);
+        params.put(name, shape.clone());
+        parameterCount += n;
+        if (storage == DType.FLOAT) {
+            graph.initializer(name, Tensor.floats(values, shape));
+        } else {
+            graph.initializer(name + "_fp16", Tensor.float16(values, shape));
+            graph.node("Cast", name + "_fp16", name, Attribute.of("to", DType.FLOAT.code())).name(name + "/cast");
+        }
+        return name;
+    }
+
+    /** A float32 parameter given by value (e.g. rotary {@code inv_freq}), stored like the others. */
+    public String fixedParam(String name, float[] values, long... shape) {
+        if (params.containsKey(name)) {
+            return name;
+        }
+        params.put(name, shape.clone());
+        // buffers such as rotary inv_freq stay float32 in fp16 exports too
+        graph.initializer(name, Tensor.floats(values, shape));
+        return name;
+    }
+
+    /** An int64 constant of shape {@code [values.length]}; one initializer per distinct value. */
+    public String ints(long... values) {
+        StringBuilder key = new StringBuilder("const_i64");
+        for (long v : values) {
+            key.append('_').append(v < 0 ? "m" + (-v) : Long.toString(v));
+        }
+        return constant(key.toString(), () -> Tensor.int64s(values));
+    }
+
+    /** An int64 scalar constant (shape {@code []}). */
+    public String intScalar(long value) {
+        return constant("const_i64s_" + (value < 0 ? "m" + (-value) : Long.toString(value)), () -> Tensor.int64Scalar(value));
+    }
+
+    /** A float32 scalar constant (shape {@code []}). */
+    public String floatScalar(float value) {
+        String key = "const_f32s_" + Integer.toHexString(Float.floatToRawIntBits(value));
+        return constant(key, () -> Tensor.floatScalar(value));
+    }
+
+    private String constant(String key, java.util.function.Supplier<Tensor> make) {
+        return constants.computeIfAbsent(key, k -> {
+            graph.initializer(k, make.get());
+            return k;
+        });
+    }
+
+    /** The top-level graph holding the initializers. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** Names of the parameters added, in no particular order. */
+    public List<String> parameterNames() {
+        return List.copyOf(params.keySet());
+    }
+
+    // A SplitMix64 stream per parameter: reproducible on every JVM, independent of request order.
+    private float[] random(String name, int n, Init init, float scale) {
+        long state = seed * 0x9E3779B97F4A7C15L + fnv(name);
+        float[] out = new float[n];
+        float base = init == Init.ONE_PLUS_UNIFORM ? 1f : 0f;
+        for (int i = 0; i < n; i++) {
+            state += 0x9E3779B97F4A7C15L;
+            long z = state;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z = z ^ (z >>> 31);
+            float u = (z >>> 40) * 0x1.0p-24f;           // [0, 1)
+            out[i] = base + (2f * u - 1f) * scale;
+        }
+        return out;
+    }
+
+    private static long fnv(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}
