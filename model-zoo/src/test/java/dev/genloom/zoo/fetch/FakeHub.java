@@ -179,14 +179,20 @@ final class FakeHub implements AutoCloseable {
         if (breakOnce.remove(sha)) {
             out.write(b, from, length / 2);
             out.flush();
-            try {
-                out.close(); // fewer bytes than announced: the server drops the connection
-            } catch (IOException expected) {
-                // "insufficient bytes written to stream"
-            }
-            return;
+            // fewer bytes than announced, then the server drops the connection (an exception
+            // escaping the handler makes HttpServer close it)
+            throw new CutOff();
         }
         out.write(b, from, length);
+    }
+
+    /** Thrown to make the server drop a connection mid-body. */
+    static final class CutOff extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CutOff() {
+            super("connection cut off on purpose", null, false, false);
+        }
     }
 
     private void tree(HttpExchange ex, String rest) throws IOException {
