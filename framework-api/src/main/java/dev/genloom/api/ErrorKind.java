@@ -25,7 +25,9 @@ public enum ErrorKind {
     /** Reading or writing a file failed. */
     IO(1),
     /** A model or pipeline step failed while running. */
-    RUN_FAILED(1);
+    RUN_FAILED(1),
+    /** Downloading a model failed: the network, the server, or a checksum that does not match. */
+    DOWNLOAD_FAILED(1);
 
     private final int exitCode;
 

@@ -25,6 +25,12 @@ import dev.genloom.runtime.store.ModelListing;
 import dev.genloom.runtime.store.ModelStore;
 import dev.genloom.runtime.store.ResolvedModel;
 import dev.genloom.runtime.tokenizer.DjlTokenizers;
+import dev.genloom.zoo.catalog.Catalog;
+import dev.genloom.zoo.catalog.CatalogEntry;
+import dev.genloom.zoo.fetch.FetchListener;
+import dev.genloom.zoo.fetch.FetchRequest;
+import dev.genloom.zoo.fetch.FetchResult;
+import dev.genloom.zoo.fetch.Fetcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +67,7 @@ public final class Genloom implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Genloom.class);
 
     private final GenloomConfig config;
+    private final Map<String, String> env;
     private final PluginHost plugins;
     private final ModelStore store;
     private final Map<String, LoadSlot> models = new ConcurrentHashMap<>();
@@ -69,12 +76,16 @@ public final class Genloom implements AutoCloseable {
     private final Lazy<ExecutorService> pipelinePool;
     private volatile boolean closed;
 
-    private Genloom(GenloomConfig config, boolean classpathPlugins) {
+    private Genloom(GenloomConfig config, boolean classpathPlugins, Map<String, String> env) {
         this.config = config;
+        this.env = env;
         this.plugins = new PluginHost(config.plugins(), classpathPlugins);
         List<Path> modelDirs = new ArrayList<>(config.models());
         modelDirs.add(config.cache());
-        this.store = new ModelStore(modelDirs, plugins::families);
+        Lazy<Catalog> catalog = new Lazy<>(Catalog::load);
+        // catalog names (whisper-tiny.en) find what `genloom fetch` put in the cache (Xenova/whisper-tiny.en)
+        this.store = new ModelStore(modelDirs, plugins::families)
+                .aliases(name -> catalog.get().find(name).map(CatalogEntry::repository));
         // Native code starts on first need, so that listing plugins starts none.
         this.sessions = new Lazy<>(() -> OrtSessions.create(config));
         this.tokenizers = new Lazy<>(() -> new DjlTokenizers(config.cache()));
@@ -115,6 +126,31 @@ public final class Genloom implements AutoCloseable {
     /** Every model folder in the model directories, and which family would load it. */
     public List<ModelListing> listModels() {
         return store.list();
+    }
+
+    // ---- fetching -------------------------------------------------------------------------------
+
+    /**
+     * A fetcher into this runtime's cache from its hub (config {@code hub}, {@code GENLOOM_HUB}),
+     * with {@code HF_TOKEN} as the access token where set and the configured dtype preferred.
+     * Building it touches no network.
+     */
+    public Fetcher fetcher() {
+        return Fetcher.builder().cache(config.cache()).hub(config.hub()).token(env.get("HF_TOKEN"))
+                .preferredDtype(config.dtype().id()).build();
+    }
+
+    /** Downloads a catalog model or hub repository into the cache (see {@link Fetcher}). */
+    public FetchResult fetch(String model) {
+        return fetch(FetchRequest.of(model), FetchListener.NONE);
+    }
+
+    /** Downloads a model into the cache; afterwards it can be loaded by its name or repository id. */
+    public FetchResult fetch(FetchRequest request, FetchListener listener) {
+        checkOpen();
+        FetchResult result = fetcher().fetch(request, listener);
+        store.forget();
+        return result;
     }
 
     /** Which folder and family a model name resolves to, without loading it. */
@@ -437,7 +473,7 @@ public final class Genloom implements AutoCloseable {
                 c = c.withThreads(intraOpThreads == null ? c.intraOpThreads() : intraOpThreads,
                         interOpThreads == null ? c.interOpThreads() : interOpThreads);
             }
-            return new Genloom(c, classpathPlugins);
+            return new Genloom(c, classpathPlugins, env);
         }
     }
 }

@@ -21,7 +21,7 @@ import java.util.List;
 @Command(name = "genloom", mixinStandardHelpOptions = true, versionProvider = GenloomCli.Version.class,
         description = "Multimodal generative models on the JVM: ONNX models through ONNX Runtime, PF4J plugins, "
                 + "YAML pipelines.",
-        subcommands = {PluginsCommand.class, ModelsCommand.class, PipelineCommand.class, RunCommand.class,
+        subcommands = {PluginsCommand.class, ModelsCommand.class, FetchCommand.class, PipelineCommand.class, RunCommand.class,
             TextToTextCommand.class, SpeechToTextCommand.class, ImageToTextCommand.class, TextToImageCommand.class,
             TextToAudioCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class GenloomCli implements Runnable {

@@ -61,6 +61,7 @@ public final class ModelStore {
     private final Path homeDirectory;
     private final ConcurrentMap<Path, LocalModelFolder> folders = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Function<String, Optional<String>> aliases = n -> Optional.empty();
 
     /**
      * A store over the given model directories, searched in order, with relative paths taken from
@@ -218,27 +219,51 @@ public final class ModelStore {
         }
         Optional<String> name = asName(given);
         if (name.isPresent()) {
-            Path fallback = null;
-            for (Path dir : modelDirs) {
-                for (String spelling : spellings(name.get())) {
-                    Path candidate = dir.resolve(spelling).normalize();
-                    if (!candidate.startsWith(dir) || !Files.isDirectory(candidate)) {
-                        continue;
-                    }
-                    if (looksLikeModel(candidate)) {
-                        return new Located(name.get(), candidate);
-                    }
-                    if (fallback == null) {
-                        fallback = candidate;
-                    }
-                }
+            Located found = findNamed(name.get(), name.get());
+            if (found != null) {
+                return found;
             }
-            if (fallback != null) {
-                // A folder of that name that does not look like a model: let the family check say why.
-                return new Located(name.get(), fallback);
+            // A catalog name ("whisper-tiny.en") stands for the repository it was fetched from.
+            Optional<String> alias = aliases.apply(name.get()).flatMap(ModelStore::asName)
+                    .filter(a -> !a.equals(name.get()));
+            if (alias.isPresent()) {
+                found = findNamed(alias.get(), name.get());
+                if (found != null) {
+                    return found;
+                }
             }
         }
         throw notFound(given, asPath.orElse(null));
+    }
+
+    private Located findNamed(String name, String shownName) {
+        Path fallback = null;
+        for (Path dir : modelDirs) {
+            for (String spelling : spellings(name)) {
+                Path candidate = dir.resolve(spelling).normalize();
+                if (!candidate.startsWith(dir) || !Files.isDirectory(candidate)) {
+                    continue;
+                }
+                if (looksLikeModel(candidate)) {
+                    return new Located(shownName, candidate);
+                }
+                if (fallback == null) {
+                    fallback = candidate;
+                }
+            }
+        }
+        // A folder of that name that does not look like a model: let the family check say why.
+        return fallback == null ? null : new Located(shownName, fallback);
+    }
+
+    /**
+     * Other names models may be asked for by: given a name found in no model directory, the
+     * function may answer the name to look for instead (a catalog name answers its repository id,
+     * under which the fetcher stores it). Asked only after a miss.
+     */
+    public ModelStore aliases(java.util.function.Function<String, Optional<String>> aliasOf) {
+        this.aliases = Objects.requireNonNull(aliasOf, "aliasOf");
+        return this;
     }
 
     private GenloomException notFound(String given, Path asPath) {
