@@ -3,10 +3,15 @@ package dev.genloom.zoo.testkit.lm;
 import dev.genloom.zoo.onnx.Attribute;
 import dev.genloom.zoo.onnx.DType;
 import dev.genloom.zoo.onnx.Graph;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.zoo.onnx.OnnxModel;
+import dev.genloom.zoo.testkit.Json;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The ONNX signature of a decoder-only language model as Optimum / Transformers.js export it,
@@ -148,6 +153,25 @@ public final class DecoderExport {
     }
 
     /** Builds the model of {@code variant} around {@code body}, with weights from {@code seed}. */
+    /**
+     * Writes a decoder's folder in the Transformers layout: {@code config.json},
+     * {@code generation_config.json}, {@code tokenizer.json}, {@code tokenizer_config.json} and the
+     * given variants under {@code onnx/}.
+     */
+    static Path writeFolder(Path folder, ObjectNode config, ObjectNode generationConfig, ByteLevelBpe tokenizer,
+                            ObjectNode tokenizerConfig, Set<Variant> variants, Function<Variant, OnnxModel> model) {
+        Json.write(folder.resolve("config.json"), config);
+        Json.write(folder.resolve("generation_config.json"), generationConfig);
+        Json.write(folder.resolve("tokenizer.json"), tokenizer.tokenizerJson());
+        Json.write(folder.resolve("tokenizer_config.json"), tokenizerConfig);
+        for (Variant v : Variant.values()) {
+            if (variants.contains(v)) {
+                model.apply(v).write(folder.resolve("onnx").resolve(v.fileName()));
+            }
+        }
+        return folder;
+    }
+
     public static OnnxModel build(String graphName, Signature sig, Body body, long seed, Variant variant) {
         Objects.requireNonNull(body, "body");
         DType io = variant.dtype();

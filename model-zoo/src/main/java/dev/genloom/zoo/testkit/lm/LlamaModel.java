@@ -97,16 +97,8 @@ public final class LlamaModel {
     /** Writes the JSON files and the given model variants into {@code folder}. */
     public static Path write(Path folder, Config config, Set<DecoderExport.Variant> variants) {
         ByteLevelBpe tokenizer = tokenizer(config);
-        Json.write(folder.resolve("config.json"), config(config));
-        Json.write(folder.resolve("generation_config.json"), generationConfig(config));
-        Json.write(folder.resolve("tokenizer.json"), tokenizer.tokenizerJson());
-        Json.write(folder.resolve("tokenizer_config.json"), tokenizerConfig(config, tokenizer));
-        for (DecoderExport.Variant v : DecoderExport.Variant.values()) {
-            if (variants.contains(v)) {
-                model(config, v).write(folder.resolve("onnx").resolve(v.fileName()));
-            }
-        }
-        return folder;
+        return DecoderExport.writeFolder(folder, config(config), generationConfig(config), tokenizer,
+                tokenizerConfig(config, tokenizer), variants, v -> model(config, v));
     }
 
     public static DecoderExport.Signature signature(Config c) {
