@@ -1,5 +1,6 @@
 package dev.genloom.zoo.testkit;
 
+import dev.genloom.zoo.testkit.clip.ClipModel;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
@@ -20,6 +21,8 @@ public final class TestKit {
     public static final String GPT2_TINY = "gpt2-tiny";
     /** Folder name of the tiny Llama ({@link LlamaModel#TINY}). */
     public static final String LLAMA_TINY = "llama-tiny";
+    /** Folder name of the tiny CLIP ({@link ClipModel#TINY}). */
+    public static final String CLIP_TINY = "clip-tiny";
     /** Folder name of the full-size GPT-2 benchmark model ({@link #writeBenchmarkModels}). */
     public static final String GPT2_124M = "gpt2-124m";
 
@@ -32,6 +35,7 @@ public final class TestKit {
         written.add(EchoModel.write(dir.resolve(ECHO_TINY)));
         written.add(Gpt2Model.write(dir.resolve(GPT2_TINY), Gpt2Model.TINY));
         written.add(LlamaModel.write(dir.resolve(LLAMA_TINY), LlamaModel.TINY));
+        written.add(ClipModel.write(dir.resolve(CLIP_TINY), ClipModel.TINY));
         return written;
     }
 
