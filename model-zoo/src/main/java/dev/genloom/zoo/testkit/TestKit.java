@@ -4,6 +4,7 @@ import dev.genloom.zoo.testkit.clip.ClipModel;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
+import dev.genloom.zoo.testkit.tts.VitsModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,6 +24,8 @@ public final class TestKit {
     public static final String LLAMA_TINY = "llama-tiny";
     /** Folder name of the tiny CLIP ({@link ClipModel#TINY}). */
     public static final String CLIP_TINY = "clip-tiny";
+    /** Folder name of the tiny MMS-TTS / VITS ({@link VitsModel#TINY}). */
+    public static final String MMS_TTS_TINY = "mms-tts-tiny";
     /** Folder name of the full-size GPT-2 benchmark model ({@link #writeBenchmarkModels}). */
     public static final String GPT2_124M = "gpt2-124m";
 
@@ -36,6 +39,7 @@ public final class TestKit {
         written.add(Gpt2Model.write(dir.resolve(GPT2_TINY), Gpt2Model.TINY));
         written.add(LlamaModel.write(dir.resolve(LLAMA_TINY), LlamaModel.TINY));
         written.add(ClipModel.write(dir.resolve(CLIP_TINY), ClipModel.TINY));
+        written.add(VitsModel.write(dir.resolve(MMS_TTS_TINY), VitsModel.TINY));
         return written;
     }
 
