@@ -1,8 +1,10 @@
 package dev.genloom.zoo.testkit;
 
+import dev.genloom.zoo.testkit.clip.ClipModel;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
+import dev.genloom.zoo.testkit.tts.VitsModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -20,8 +22,14 @@ public final class TestKit {
     public static final String GPT2_TINY = "gpt2-tiny";
     /** Folder name of the tiny Llama ({@link LlamaModel#TINY}). */
     public static final String LLAMA_TINY = "llama-tiny";
+    /** Folder name of the tiny CLIP ({@link ClipModel#TINY}). */
+    public static final String CLIP_TINY = "clip-tiny";
+    /** Folder name of the tiny MMS-TTS / VITS ({@link VitsModel#TINY}). */
+    public static final String MMS_TTS_TINY = "mms-tts-tiny";
     /** Folder name of the full-size GPT-2 benchmark model ({@link #writeBenchmarkModels}). */
     public static final String GPT2_124M = "gpt2-124m";
+    /** Folder name of the full-size CLIP ViT-B/32 benchmark model ({@link #writeBenchmarkModels}). */
+    public static final String CLIP_VIT_B_32 = "clip-vit-b-32";
 
     private TestKit() {
     }
@@ -32,6 +40,8 @@ public final class TestKit {
         written.add(EchoModel.write(dir.resolve(ECHO_TINY)));
         written.add(Gpt2Model.write(dir.resolve(GPT2_TINY), Gpt2Model.TINY));
         written.add(LlamaModel.write(dir.resolve(LLAMA_TINY), LlamaModel.TINY));
+        written.add(ClipModel.write(dir.resolve(CLIP_TINY), ClipModel.TINY));
+        written.add(VitsModel.write(dir.resolve(MMS_TTS_TINY), VitsModel.TINY));
         return written;
     }
 
@@ -39,11 +49,14 @@ public final class TestKit {
      * Writes full-size models for benchmarks (not used by the build): {@code gpt2-124m} with
      * GPT-2 small's sizes ({@link Gpt2Model#GPT2_124M}: 12 layers, 12 heads, hidden 768, 50257
      * tokens, 1024 positions), as {@code onnx/model.onnx} and {@code onnx/model_fp16.onnx}, about
-     * 500 MB and 250 MB of seeded random weights.
+     * 500 MB and 250 MB of seeded random weights; and {@code clip-vit-b-32} with CLIP ViT-B/32's
+     * sizes ({@link ClipModel#VIT_B_32}), {@code onnx/model.onnx}, {@code text_model.onnx} and
+     * {@code vision_model.onnx}, about 600, 250 and 350 MB.
      */
     public static List<Path> writeBenchmarkModels(Path dir) {
         return List.of(Gpt2Model.write(dir.resolve(GPT2_124M), Gpt2Model.GPT2_124M,
-                EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)));
+                        EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)),
+                ClipModel.write(dir.resolve(CLIP_VIT_B_32), ClipModel.VIT_B_32));
     }
 
     /**

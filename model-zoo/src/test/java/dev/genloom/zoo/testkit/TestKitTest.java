@@ -26,7 +26,7 @@ class TestKitTest {
                 assertTrue(Files.isRegularFile(folder.resolve(file)), lm + "/" + file);
             }
         }
-        assertEquals(3, TestKit.writeAll(dir.resolve("again")).size());
+        assertEquals(5, TestKit.writeAll(dir.resolve("again")).size());
     }
 
     @Test
