@@ -1,5 +1,7 @@
 package dev.genloom.zoo.testkit.clip;
 
+import dev.genloom.zoo.testkit.RealSize;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,11 +25,7 @@ class ClipRealSizeTest {
 
     @Test
     void vitB32GeneratesLoadsAndRuns(@TempDir Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Boolean.getBoolean("genloom.test.skipRealSize"),
-                "genloom.test.skipRealSize is set");
-        long free = Files.getFileStore(dir).getUsableSpace();
-        org.junit.jupiter.api.Assumptions.assumeTrue(free > 4L << 30,
-                "only " + (free >> 20) + " MB free in " + dir + "; ViT-B/32 needs 1.2 GB and a margin");
+        RealSize.assumeRoom(dir, 1200L << 20);
         ClipModel.Config c = ClipModel.VIT_B_32;
         long start = System.nanoTime();
         Path folder = ClipModel.write(dir.resolve("clip-vit-b-32"), c);

@@ -1,5 +1,7 @@
 package dev.genloom.zoo.testkit.lm;
 
+import dev.genloom.zoo.testkit.RealSize;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,11 +22,7 @@ class RealSizeTest {
 
     @Test
     void gpt2SmallGeneratesLoadsAndRuns(@TempDir Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Boolean.getBoolean("genloom.test.skipRealSize"),
-                "genloom.test.skipRealSize is set");
-        long free = java.nio.file.Files.getFileStore(dir).getUsableSpace();
-        org.junit.jupiter.api.Assumptions.assumeTrue(free > 3L << 30,
-                "only " + (free >> 20) + " MB free in " + dir + "; the 124M model needs 500 MB and a margin");
+        RealSize.assumeRoom(dir, 500L << 20);
         Gpt2Model.Config c = Gpt2Model.GPT2_124M;
         long start = System.nanoTime();
         Path folder = Gpt2Model.write(dir.resolve("gpt2-124m"), c, EnumSet.of(DecoderExport.Variant.MODEL));
