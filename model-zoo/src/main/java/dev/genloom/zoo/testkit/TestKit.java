@@ -1,5 +1,6 @@
 package dev.genloom.zoo.testkit;
 
+import dev.genloom.zoo.testkit.diffusion.StableDiffusionModel;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
@@ -22,6 +23,10 @@ public final class TestKit {
     public static final String LLAMA_TINY = "llama-tiny";
     /** Folder name of the full-size GPT-2 benchmark model ({@link #writeBenchmarkModels}). */
     public static final String GPT2_124M = "gpt2-124m";
+    /** Folder name of the tiny Stable Diffusion pipeline with an int64 UNet timestep ({@link StableDiffusionModel#TINY}). */
+    public static final String SD_TINY = "sd-tiny";
+    /** Folder name of the same pipeline with a float UNet timestep. */
+    public static final String SD_TINY_FLOAT_TIMESTEP = "sd-tiny-float-timestep";
 
     private TestKit() {
     }
@@ -32,6 +37,10 @@ public final class TestKit {
         written.add(EchoModel.write(dir.resolve(ECHO_TINY)));
         written.add(Gpt2Model.write(dir.resolve(GPT2_TINY), Gpt2Model.TINY));
         written.add(LlamaModel.write(dir.resolve(LLAMA_TINY), LlamaModel.TINY));
+        written.add(StableDiffusionModel.write(dir.resolve(SD_TINY), StableDiffusionModel.TINY,
+                StableDiffusionModel.TimestepType.INT64));
+        written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_FLOAT_TIMESTEP), StableDiffusionModel.TINY,
+                StableDiffusionModel.TimestepType.FLOAT));
         return written;
     }
 
