@@ -100,13 +100,28 @@ public final class ClipBpe {
         return sb.toString();
     }
 
-    /** The {@code tokenizer.json} document ({@code CLIPTokenizerFast}'s pipeline). */
-    public ObjectNode tokenizerJson() {
+    /**
+     * The {@code tokenizer.json} document ({@code CLIPTokenizerFast}'s pipeline). It also sets
+     * truncation and padding to {@code maxLength} with {@code <|endoftext|>}, so that a plain load
+     * encodes as diffusers calls {@code CLIPTokenizer} ({@code padding="max_length",
+     * max_length=77, truncation=True}).
+     */
+    public ObjectNode tokenizerJson(int maxLength) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode tok = f.objectNode();
         tok.put("version", "1.0");
-        tok.putNull("truncation");
-        tok.putNull("padding");
+        ObjectNode truncation = tok.putObject("truncation");
+        truncation.put("direction", "Right");
+        truncation.put("max_length", maxLength);
+        truncation.put("strategy", "LongestFirst");
+        truncation.put("stride", 0);
+        ObjectNode padding = tok.putObject("padding");
+        padding.putObject("strategy").put("Fixed", maxLength);
+        padding.put("direction", "Right");
+        padding.putNull("pad_to_multiple_of");
+        padding.put("pad_id", eosTokenId());
+        padding.put("pad_type_id", 0);
+        padding.put("pad_token", EOS);
         ArrayNode added = tok.putArray("added_tokens");
         for (String s : List.of(BOS, EOS)) {
             ObjectNode t = added.addObject();

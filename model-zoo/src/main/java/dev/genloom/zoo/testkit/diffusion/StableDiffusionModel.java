@@ -31,7 +31,7 @@ import java.util.List;
  *                          -> last_hidden_state float [batch, sequence, hidden], pooler_output float [batch, hidden]
  * unet/model.onnx          sample float [batch, channels, height, width], timestep int64 or float [batch],
  *                          encoder_hidden_states float [batch, sequence, hidden]
- *                          -> out_sample float [batch, channels, height, width]
+ *                          -> out_sample float [batch, 4, height, width]
  * vae_decoder/model.onnx   latent_sample float [batch, channels, height, width]
  *                          -> sample float [batch, 3, image_height, image_width]  (8x the latent)
  * vae_encoder/model.onnx   sample float [batch, channels, height, width]
@@ -141,7 +141,7 @@ public final class StableDiffusionModel {
         writeText(tok.resolve("merges.txt"), tokenizer.mergesTxt());
         Json.write(tok.resolve("tokenizer_config.json"), tokenizer.tokenizerConfig(c.textPositions()));
         Json.write(tok.resolve("special_tokens_map.json"), tokenizer.specialTokensMap());
-        Json.write(tok.resolve("tokenizer.json"), tokenizer.tokenizerJson());
+        Json.write(tok.resolve("tokenizer.json"), tokenizer.tokenizerJson(c.textPositions()));
         textEncoder(c).write(folder.resolve(TEXT_ENCODER).resolve(MODEL_FILE));
         unet(c, timestep).write(folder.resolve(UNET).resolve(MODEL_FILE));
         vaeDecoder(c).write(folder.resolve(VAE_DECODER).resolve(MODEL_FILE));
@@ -237,7 +237,7 @@ public final class StableDiffusionModel {
         g.node("Conv", List.of(h, w.param("conv_out.weight", Weights.Init.UNIFORM, Math.sqrt(3.0 / (ch * 9)), LATENT_CHANNELS, ch, 3, 3),
                         w.param("conv_out.bias", Weights.Init.UNIFORM, 0.05, LATENT_CHANNELS)),
                 List.of("out_sample"), Attribute.ints("kernel_shape", 3, 3), Attribute.ints("pads", 1, 1, 1, 1)).name("conv_out");
-        g.output("out_sample", DType.FLOAT, "batch", "channels", "height", "width");
+        g.output("out_sample", DType.FLOAT, "batch", (long) LATENT_CHANNELS, "height", "width");
         return model(g, "genloom test kit: tiny conditional UNet, timestep " + timestepType + " (seeded random weights)");
     }
 
