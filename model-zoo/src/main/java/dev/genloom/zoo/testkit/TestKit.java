@@ -1,6 +1,7 @@
 package dev.genloom.zoo.testkit;
 
 import dev.genloom.zoo.testkit.clip.ClipModel;
+import dev.genloom.zoo.testkit.diffusion.StableDiffusionModel;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
@@ -30,6 +31,10 @@ public final class TestKit {
     public static final String GPT2_124M = "gpt2-124m";
     /** Folder name of the full-size CLIP ViT-B/32 benchmark model ({@link #writeBenchmarkModels}). */
     public static final String CLIP_VIT_B_32 = "clip-vit-b-32";
+    /** Folder name of the tiny Stable Diffusion pipeline with an int64 UNet timestep ({@link StableDiffusionModel#TINY}). */
+    public static final String SD_TINY = "sd-tiny";
+    /** Folder name of the same pipeline with a float UNet timestep. */
+    public static final String SD_TINY_FLOAT_TIMESTEP = "sd-tiny-float-timestep";
 
     private TestKit() {
     }
@@ -42,6 +47,10 @@ public final class TestKit {
         written.add(LlamaModel.write(dir.resolve(LLAMA_TINY), LlamaModel.TINY));
         written.add(ClipModel.write(dir.resolve(CLIP_TINY), ClipModel.TINY));
         written.add(VitsModel.write(dir.resolve(MMS_TTS_TINY), VitsModel.TINY));
+        written.add(StableDiffusionModel.write(dir.resolve(SD_TINY), StableDiffusionModel.TINY,
+                StableDiffusionModel.TimestepType.INT64));
+        written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_FLOAT_TIMESTEP), StableDiffusionModel.TINY,
+                StableDiffusionModel.TimestepType.FLOAT));
         return written;
     }
 

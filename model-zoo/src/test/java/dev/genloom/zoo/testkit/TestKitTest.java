@@ -26,7 +26,14 @@ class TestKitTest {
                 assertTrue(Files.isRegularFile(folder.resolve(file)), lm + "/" + file);
             }
         }
-        assertEquals(5, TestKit.writeAll(dir.resolve("again")).size());
+        for (String sd : java.util.List.of(TestKit.SD_TINY, TestKit.SD_TINY_FLOAT_TIMESTEP)) {
+            Path folder = dir.resolve("kit").resolve(sd);
+            for (String file : java.util.List.of("model_index.json", "scheduler/scheduler_config.json",
+                    "tokenizer/tokenizer.json", "text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx")) {
+                assertTrue(Files.isRegularFile(folder.resolve(file)), sd + "/" + file);
+            }
+        }
+        assertEquals(7, TestKit.writeAll(dir.resolve("again")).size());
     }
 
     @Test
