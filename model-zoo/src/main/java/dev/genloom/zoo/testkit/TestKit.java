@@ -3,6 +3,7 @@ package dev.genloom.zoo.testkit;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
+import dev.genloom.zoo.testkit.whisper.WhisperModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -20,6 +21,10 @@ public final class TestKit {
     public static final String GPT2_TINY = "gpt2-tiny";
     /** Folder name of the tiny Llama ({@link LlamaModel#TINY}). */
     public static final String LLAMA_TINY = "llama-tiny";
+    /** Folder name of the tiny Whisper ({@link WhisperModel#TINY}: encoder, decoders, merged decoder). */
+    public static final String WHISPER_TINY_KIT = "whisper-tiny-kit";
+    /** Folder name of the Whisper tiny.en-size benchmark model ({@link #writeBenchmarkModels}). */
+    public static final String WHISPER_TINY_EN_SIZE = "whisper-tiny-en-size";
     /** Folder name of the full-size GPT-2 benchmark model ({@link #writeBenchmarkModels}). */
     public static final String GPT2_124M = "gpt2-124m";
 
@@ -32,6 +37,7 @@ public final class TestKit {
         written.add(EchoModel.write(dir.resolve(ECHO_TINY)));
         written.add(Gpt2Model.write(dir.resolve(GPT2_TINY), Gpt2Model.TINY));
         written.add(LlamaModel.write(dir.resolve(LLAMA_TINY), LlamaModel.TINY));
+        written.add(WhisperModel.write(dir.resolve(WHISPER_TINY_KIT), WhisperModel.TINY));
         return written;
     }
 
@@ -39,11 +45,13 @@ public final class TestKit {
      * Writes full-size models for benchmarks (not used by the build): {@code gpt2-124m} with
      * GPT-2 small's sizes ({@link Gpt2Model#GPT2_124M}: 12 layers, 12 heads, hidden 768, 50257
      * tokens, 1024 positions), as {@code onnx/model.onnx} and {@code onnx/model_fp16.onnx}, about
-     * 500 MB and 250 MB of seeded random weights.
+     * 500 MB and 250 MB of seeded random weights; and {@code whisper-tiny-en-size} with Whisper
+     * tiny.en's sizes ({@link WhisperModel#WHISPER_TINY_EN}), every file, about 410 MB.
      */
     public static List<Path> writeBenchmarkModels(Path dir) {
         return List.of(Gpt2Model.write(dir.resolve(GPT2_124M), Gpt2Model.GPT2_124M,
-                EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)));
+                        EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)),
+                WhisperModel.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperModel.WHISPER_TINY_EN));
     }
 
     /**
