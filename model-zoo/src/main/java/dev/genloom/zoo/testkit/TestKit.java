@@ -6,6 +6,7 @@ import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
 import dev.genloom.zoo.testkit.tts.VitsModel;
+import dev.genloom.zoo.testkit.whisper.WhisperModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -27,6 +28,12 @@ public final class TestKit {
     public static final String CLIP_TINY = "clip-tiny";
     /** Folder name of the tiny MMS-TTS / VITS ({@link VitsModel#TINY}). */
     public static final String MMS_TTS_TINY = "mms-tts-tiny";
+    /** Folder name of the tiny Whisper ({@link WhisperModel#TINY}: encoder, decoders, merged decoder). */
+    public static final String WHISPER_TINY_KIT = "whisper-tiny-kit";
+    /** Folder name of the Whisper base.en-size benchmark model ({@link #writeBenchmarkModels}). */
+    public static final String WHISPER_BASE_EN_SIZE = "whisper-base-en-size";
+    /** Folder name of the Whisper tiny.en-size benchmark model ({@link #writeBenchmarkModels}). */
+    public static final String WHISPER_TINY_EN_SIZE = "whisper-tiny-en-size";
     /** Folder name of the full-size GPT-2 benchmark model ({@link #writeBenchmarkModels}). */
     public static final String GPT2_124M = "gpt2-124m";
     /** Folder name of the full-size CLIP ViT-B/32 benchmark model ({@link #writeBenchmarkModels}). */
@@ -51,6 +58,7 @@ public final class TestKit {
                 StableDiffusionModel.TimestepType.INT64));
         written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_FLOAT_TIMESTEP), StableDiffusionModel.TINY,
                 StableDiffusionModel.TimestepType.FLOAT));
+        written.add(WhisperModel.write(dir.resolve(WHISPER_TINY_KIT), WhisperModel.TINY));
         return written;
     }
 
@@ -58,14 +66,18 @@ public final class TestKit {
      * Writes full-size models for benchmarks (not used by the build): {@code gpt2-124m} with
      * GPT-2 small's sizes ({@link Gpt2Model#GPT2_124M}: 12 layers, 12 heads, hidden 768, 50257
      * tokens, 1024 positions), as {@code onnx/model.onnx} and {@code onnx/model_fp16.onnx}, about
-     * 500 MB and 250 MB of seeded random weights; and {@code clip-vit-b-32} with CLIP ViT-B/32's
+     * 500 MB and 250 MB of seeded random weights; {@code clip-vit-b-32} with CLIP ViT-B/32's
      * sizes ({@link ClipModel#VIT_B_32}), {@code onnx/model.onnx}, {@code text_model.onnx} and
-     * {@code vision_model.onnx}, about 600, 250 and 350 MB.
+     * {@code vision_model.onnx}, about 600, 250 and 350 MB; and {@code whisper-tiny-en-size} with
+     * Whisper tiny.en's sizes ({@link WhisperModel#WHISPER_TINY_EN}), every file, about 410 MB; and
+     * {@code whisper-base-en-size} ({@link WhisperModel#WHISPER_BASE_EN}).
      */
     public static List<Path> writeBenchmarkModels(Path dir) {
         return List.of(Gpt2Model.write(dir.resolve(GPT2_124M), Gpt2Model.GPT2_124M,
                         EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)),
-                ClipModel.write(dir.resolve(CLIP_VIT_B_32), ClipModel.VIT_B_32));
+                ClipModel.write(dir.resolve(CLIP_VIT_B_32), ClipModel.VIT_B_32),
+                WhisperModel.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperModel.WHISPER_TINY_EN),
+                WhisperModel.write(dir.resolve(WHISPER_BASE_EN_SIZE), WhisperModel.WHISPER_BASE_EN));
     }
 
     /**

@@ -33,7 +33,13 @@ class TestKitTest {
                 assertTrue(Files.isRegularFile(folder.resolve(file)), sd + "/" + file);
             }
         }
-        assertEquals(7, TestKit.writeAll(dir.resolve("again")).size());
+        Path whisper = dir.resolve("kit").resolve(TestKit.WHISPER_TINY_KIT);
+        for (String file : java.util.List.of("config.json", "generation_config.json", "preprocessor_config.json",
+                "tokenizer.json", "onnx/encoder_model.onnx", "onnx/decoder_model_merged.onnx",
+                "onnx/decoder_model.onnx", "onnx/decoder_with_past_model.onnx")) {
+            assertTrue(Files.isRegularFile(whisper.resolve(file)), "whisper-tiny-kit/" + file);
+        }
+        assertEquals(8, TestKit.writeAll(dir.resolve("again")).size());
     }
 
     @Test
