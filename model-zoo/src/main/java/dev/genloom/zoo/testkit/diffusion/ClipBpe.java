@@ -1,5 +1,7 @@
 package dev.genloom.zoo.testkit.diffusion;
 
+import dev.genloom.zoo.testkit.BpeTrainer;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -245,43 +247,10 @@ public final class ClipBpe {
             words.add(symbols);
             freqs.add(e.getValue());
         }
-        List<String> merges = new ArrayList<>();
-        Set<String> tokens = new HashSet<>(bytesInClipOrder());
+        Set<String> initial = new HashSet<>(bytesInClipOrder());
         for (String s : bytesInClipOrder()) {
-            tokens.add(s + "</w>");
+            initial.add(s + "</w>");
         }
-        while (merges.size() < count) {
-            Map<String, Integer> pairs = new TreeMap<>();
-            for (int w = 0; w < words.size(); w++) {
-                List<String> s = words.get(w);
-                for (int i = 0; i + 1 < s.size(); i++) {
-                    pairs.merge(s.get(i) + " " + s.get(i + 1), freqs.get(w), Integer::sum);
-                }
-            }
-            String best = null;
-            int bestCount = 0;
-            for (Map.Entry<String, Integer> e : pairs.entrySet()) {
-                if (e.getValue() > bestCount && !tokens.contains(e.getKey().replace(" ", ""))) {
-                    best = e.getKey();
-                    bestCount = e.getValue();
-                }
-            }
-            if (best == null) {
-                throw new IllegalArgumentException("the corpus allows only " + merges.size() + " merges, not " + count);
-            }
-            merges.add(best);
-            tokens.add(best.replace(" ", ""));
-            String left = best.substring(0, best.indexOf(' '));
-            String right = best.substring(best.indexOf(' ') + 1);
-            for (List<String> s : words) {
-                for (int i = 0; i + 1 < s.size(); i++) {
-                    if (s.get(i).equals(left) && s.get(i + 1).equals(right)) {
-                        s.set(i, left + right);
-                        s.remove(i + 1);
-                    }
-                }
-            }
-        }
-        return Collections.unmodifiableList(merges);
+        return BpeTrainer.learn(words, freqs, initial, count);
     }
 }
