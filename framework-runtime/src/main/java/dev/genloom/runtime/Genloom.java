@@ -275,6 +275,11 @@ public final class Genloom implements AutoCloseable {
         return sessions.get();
     }
 
+    /** The host's tokenizer loading (offline DJL), as plugins get it. */
+    public dev.genloom.spi.TokenizerFactory tokenizers() {
+        return tokenizers.get();
+    }
+
     // ---- pipelines ------------------------------------------------------------------------------
 
     /** What the pipeline validator knows of a model before it loads: the modalities of its family. */

@@ -13,14 +13,14 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class})
+@Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class, BenchCommand.Text.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline or text");
     }
 
     @Command(name = "pipeline", description = "Pipeline overhead per step against calling the model directly, "
@@ -69,6 +69,70 @@ final class BenchCommand implements Runnable {
                     out.printf(Locale.ROOT, "pipeline, per step %10.1f us%n", r.pipelineNanosPerStep() / 1e3);
                     out.printf(Locale.ROOT, "overhead per step  %10.1f us  (ratio %.3f)%n",
                             r.overheadNanosPerStep() / 1e3, r.ratio());
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "text", description = "Text generation: prefill and decode tokens/s at several contexts, against a "
+            + "bare ONNX Runtime greedy loop over the same onnx/model.onnx in the same process.")
+    static final class Text implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+                description = "a decoder-only model folder with onnx/model.onnx (e.g. the test kit's gpt2-124m)")
+        String model;
+
+        @Option(names = "--contexts", split = ",", defaultValue = "128,512,1024", paramLabel = "N,...",
+                description = "context lengths (default: ${DEFAULT-VALUE})")
+        int[] contexts;
+
+        @Option(names = "--decode", defaultValue = "64", paramLabel = "N",
+                description = "tokens generated at each context (default: ${DEFAULT-VALUE})")
+        int decode;
+
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "alternating runs (default: ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
+            PrintWriter out = spec.commandLine().getOut();
+            try (Genloom genloom = root.open()) {
+                java.util.List<dev.genloom.runtime.bench.TextGenerationBench.Row> rows =
+                        dev.genloom.runtime.bench.TextGenerationBench.measure(genloom, model, contexts, decode, repeats);
+                String device = genloom.sessions().device();
+                int threads = genloom.config().intraOpThreads();
+                long rss = dev.genloom.runtime.bench.TextGenerationBench.peakRssMib();
+                if (root.json()) {
+                    com.fasterxml.jackson.databind.node.ObjectNode node = JsonNodeFactory.instance.objectNode()
+                            .put("model", model).put("device", device).put("intraOpThreads", threads)
+                            .put("peakRssMib", rss);
+                    com.fasterxml.jackson.databind.node.ArrayNode list = node.putArray("contexts");
+                    for (var r : rows) {
+                        list.addObject().put("context", r.context()).put("prefillTokensPerSecond", r.prefillTokensPerSecond())
+                                .put("decodeTokens", r.decodeTokens()).put("decodeTokensPerSecond", r.decodeTokensPerSecond())
+                                .put("bareDecodeTokensPerSecond", r.bareDecodeTokensPerSecond())
+                                .put("decodeOverhead", r.decodeOverhead());
+                    }
+                    out.println(node.toPrettyString());
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %d decode tokens, median of %d%n",
+                            model, device, threads == 0 ? "default" : threads, decode, repeats);
+                    out.printf(Locale.ROOT, "%8s %14s %14s %14s %10s%n", "context", "prefill tok/s", "decode tok/s",
+                            "bare tok/s", "overhead");
+                    for (var r : rows) {
+                        out.printf(Locale.ROOT, "%8d %14.1f %14.1f %14.1f %9.1f%%%n", r.context(),
+                                r.prefillTokensPerSecond(), r.decodeTokensPerSecond(), r.bareDecodeTokensPerSecond(),
+                                100 * r.decodeOverhead());
+                    }
+                    out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
                 }
                 out.flush();
             }
