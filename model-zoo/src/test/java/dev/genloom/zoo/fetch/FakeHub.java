@@ -40,6 +40,19 @@ final class FakeHub implements AutoCloseable {
     final Set<String> gated = ConcurrentHashMap.newKeySet();
     volatile boolean hang;
     volatile long delayMillis;
+    /** GET requests per raw request path (resolve, CDN and listing paths alike). */
+    final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
+    /** Bodies written to the end from byte 0 (a 200 sent in full), per raw request path. */
+    final Map<String, AtomicInteger> fullBodies = new ConcurrentHashMap<>();
+    /** Epoch millis at which each full body finished being written, per raw request path. */
+    final Map<String, Long> fullBodyDoneAt = new ConcurrentHashMap<>();
+    /**
+     * The sha256 of a body that is held half-way: its first half is written and flushed, then the
+     * transfer waits (bounded) for {@link #releaseHeld()}; {@link #held} counts down when it does.
+     */
+    volatile String holdSha;
+    final CountDownLatch held = new CountDownLatch(1);
+    private final CountDownLatch heldRelease = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -89,6 +102,9 @@ final class FakeHub implements AutoCloseable {
                 Thread.sleep(delayMillis);
             }
             String path = ex.getRequestURI().getRawPath();
+            if ("GET".equals(ex.getRequestMethod())) {
+                gets.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+            }
             if (path.startsWith("/cdn/")) {
                 cdn(ex, path.substring(5));
             } else if (path.startsWith("/api/models/")) {
@@ -183,7 +199,33 @@ final class FakeHub implements AutoCloseable {
             // escaping the handler makes HttpServer close it)
             throw new CutOff();
         }
-        out.write(b, from, length);
+        if (sha.equals(holdSha)) {
+            out.write(b, from, length / 2);
+            out.flush();
+            held.countDown();
+            try {
+                if (!heldRelease.await(30, TimeUnit.SECONDS)) {
+                    throw new CutOff();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CutOff();
+            }
+            out.write(b, from + length / 2, length - length / 2);
+        } else {
+            out.write(b, from, length);
+        }
+        out.flush();
+        if (from == 0) {
+            String path = ex.getRequestURI().getRawPath();
+            fullBodies.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+            fullBodyDoneAt.put(path, System.currentTimeMillis());
+        }
+    }
+
+    /** Lets the held body (see {@link #holdSha}) go on. */
+    void releaseHeld() {
+        heldRelease.countDown();
     }
 
     /** Thrown to make the server drop a connection mid-body. */
@@ -232,6 +274,7 @@ final class FakeHub implements AutoCloseable {
     @Override
     public void close() {
         release.countDown();
+        heldRelease.countDown();
         server.stop(0);
         pool.shutdownNow();
     }

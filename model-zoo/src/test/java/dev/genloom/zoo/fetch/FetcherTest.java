@@ -8,16 +8,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** The fetcher against a local fake hub on 127.0.0.1; nothing here touches the real network. */
 class FetcherTest {
@@ -136,7 +145,7 @@ class FetcherTest {
     @Test
     void anInterruptedTransferResumesWithRange() throws IOException {
         hub.breakOnce.add(FakeHub.sha256(MODEL));
-        List<String> retries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> retries = new CopyOnWriteArrayList<>();
         FetchResult r = fetcher().build().fetch(FetchRequest.of("tiny-gpt"), new FetchListener() {
             @Override
             public void retrying(String path, String why) {
@@ -154,7 +163,7 @@ class FetcherTest {
         Path staging = cache.resolve("acme/.tiny-gpt.fetching");
         Files.createDirectories(staging.resolve("onnx"));
         Files.writeString(staging.resolve(".revision"), "main");
-        Files.write(staging.resolve("onnx/model.onnx.part"), java.util.Arrays.copyOf(MODEL, 1000));
+        Files.write(staging.resolve("onnx/model.onnx.part"), Arrays.copyOf(MODEL, 1000));
         FetchResult r = fetcher().build().fetch("tiny-gpt");
         assertArrayEquals(MODEL, Files.readAllBytes(r.folder().resolve("onnx/model.onnx")));
         assertEquals("bytes=1000-", hub.rangesAsked.get(FakeHub.sha256(MODEL)));
@@ -264,6 +273,160 @@ class FetcherTest {
             assertArrayEquals(MODEL, Files.readAllBytes(ra.folder().resolve("onnx/model.onnx")));
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** A child JVM running {@link FetchMain}, its output gathered line by line. */
+    static final class Child {
+        final Process process;
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final CountDownLatch waiting = new CountDownLatch(1);
+        final Thread reader;
+
+        Child(String name, List<String> command) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
+            process = pb.start();
+            reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                        process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        lines.add(line);
+                        if (line.startsWith("FETCHMAIN waiting ")) {
+                            waiting.countDown();
+                        }
+                    }
+                } catch (IOException e) {
+                    lines.add("(reading the output failed: " + e + ")");
+                }
+            }, "child-output-" + name);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The epoch millis of the first FETCHMAIN line starting with the event, or -1. */
+        long at(String event) {
+            for (String l : lines) {
+                if (l.startsWith("FETCHMAIN " + event)) {
+                    return Long.parseLong(l.substring(l.lastIndexOf(' ') + 1));
+                }
+            }
+            return -1;
+        }
+
+        String line(String event) {
+            return lines.stream().filter(l -> l.startsWith("FETCHMAIN " + event)).findFirst().orElse(null);
+        }
+
+        String output() {
+            return String.join("\n", lines);
+        }
+    }
+
+    @Test
+    void twoProcessesFetchingTheSameModelDownloadOnce() throws Exception {
+        String modelSha = FakeHub.sha256(MODEL);
+        Path catalogFile = tmp.resolve("catalog.yaml");
+        catalog(modelSha); // writes catalogFile
+        hub.holdSha = modelSha; // the model's body stops half-way until the test lets it go on
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(javaBin, "-cp", System.getProperty("java.class.path"),
+                FetchMain.class.getName(), cache.toString(), hub.base(), catalogFile.toString(), "tiny-gpt");
+        Child a = null;
+        Child b = null;
+        try {
+            a = new Child("a", command);
+            b = new Child("b", command);
+            Child first = a;
+            Child second = b;
+            // one process holds the lock and is half-way through the model's body ...
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!hub.held.await(20, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline
+                    && (a.process.isAlive() || b.process.isAlive())) {
+                // polling, so that children dying early fail the test at once
+            }
+            assertEquals(0, hub.held.getCount(),
+                    "no process started downloading the model:\n" + a.output() + "\n--\n" + b.output());
+            // ... while the other is told it waits for the lock
+            while (a.waiting.getCount() > 0 && b.waiting.getCount() > 0 && System.nanoTime() < deadline
+                    && a.process.isAlive() && b.process.isAlive()
+                    && hub.gets.get("/cdn/" + modelSha).get() == 1) {
+                Thread.sleep(20);
+            }
+            assertTrue(a.waiting.getCount() == 0 || b.waiting.getCount() == 0,
+                    "neither process waited on the lock while the model was downloading:\n" + a.output()
+                            + "\n--\n" + b.output());
+            if (a.waiting.getCount() == 0) {
+                first = b;
+                second = a;
+            }
+            long released = System.currentTimeMillis();
+            assertEquals(1, hub.gets.get("/cdn/" + modelSha).get(), "the model body was asked for once so far");
+            hub.releaseHeld();
+
+            for (Child c : List.of(a, b)) {
+                if (!c.process.waitFor(60, TimeUnit.SECONDS)) {
+                    c.process.destroyForcibly();
+                    fail("a child did not finish in 60 s:\n" + c.output());
+                }
+                c.reader.join(5000);
+            }
+            assertEquals(0, first.process.exitValue(), first.output());
+            assertEquals(0, second.process.exitValue(), second.output());
+
+            // the downloader downloaded everything; the waiter found the model complete and fetched nothing
+            assertTrue(first.line("done ").contains("alreadyPresent=false"), first.output());
+            assertTrue(first.line("done ").contains("downloaded=" + (MODEL.length + CONFIG.length
+                    + TOKENIZER.length)), first.output());
+            assertTrue(second.line("done ").contains("alreadyPresent=true"), second.output());
+            assertTrue(second.line("done ").contains("downloaded=0 "), second.output());
+            assertEquals(-1, first.at("waiting"), "the downloader never waited:\n" + first.output());
+
+            // the overlap was real: the waiter waited before the model body was complete, and finished after
+            long bodyDone = hub.fullBodyDoneAt.get("/cdn/" + modelSha);
+            assertTrue(second.at("waiting") <= released && released <= bodyDone,
+                    "waiting " + second.at("waiting") + ", released " + released + ", body done " + bodyDone);
+            assertTrue(second.at("done ") >= bodyDone, "the waiter finished before the body was served:\n"
+                    + second.output());
+            assertTrue(second.at("done ") >= first.at("done "), "the waiter finished before the downloader");
+
+            // every file was served in full exactly once; nothing else was asked for
+            Map<String, Integer> gets = new TreeMap<>();
+            hub.gets.forEach((k, v) -> gets.put(k, v.get()));
+            assertEquals(Map.of(
+                    "/" + REPO + "/resolve/main/config.json", 1,
+                    "/" + REPO + "/resolve/main/tokenizer.json", 1,
+                    "/" + REPO + "/resolve/main/onnx/model.onnx", 1,
+                    "/cdn/" + modelSha, 1), gets);
+            Map<String, Integer> full = new TreeMap<>();
+            hub.fullBodies.forEach((k, v) -> full.put(k, v.get()));
+            assertEquals(Map.of(
+                    "/" + REPO + "/resolve/main/config.json", 1,
+                    "/" + REPO + "/resolve/main/tokenizer.json", 1,
+                    "/cdn/" + modelSha, 1), full, "the model.onnx resolve is a redirect, without a body");
+            assertTrue(hub.rangesAsked.isEmpty(), "nothing was resumed: " + hub.rangesAsked);
+
+            // the model folder is complete and correct, and nothing of the download is left
+            Path folder = cache.resolve(REPO);
+            assertArrayEquals(MODEL, Files.readAllBytes(folder.resolve("onnx/model.onnx")));
+            assertEquals(modelSha, Fetcher.sha256(folder.resolve("onnx/model.onnx")));
+            assertArrayEquals(CONFIG, Files.readAllBytes(folder.resolve("config.json")));
+            assertArrayEquals(TOKENIZER, Files.readAllBytes(folder.resolve("tokenizer.json")));
+            assertEquals(List.of(Fetcher.RECORD, "config.json", "onnx/model.onnx", "tokenizer.json"),
+                    leftovers(folder).stream().sorted().toList());
+            assertEquals(List.of("acme/tiny-gpt/" + Fetcher.RECORD, "acme/tiny-gpt/config.json",
+                    "acme/tiny-gpt/onnx/model.onnx", "acme/tiny-gpt/tokenizer.json"),
+                    leftovers(cache).stream().sorted().toList(), "no staging folder, .part or old folder is left");
+            try (Stream<Path> s = Files.list(cache.resolve("acme"))) {
+                assertEquals(List.of("tiny-gpt"), s.map(p -> p.getFileName().toString()).toList());
+            }
+        } finally {
+            hub.releaseHeld();
+            for (Child c : Arrays.asList(a, b)) {
+                if (c != null && c.process.isAlive()) {
+                    c.process.destroyForcibly();
+                }
+            }
         }
     }
 
