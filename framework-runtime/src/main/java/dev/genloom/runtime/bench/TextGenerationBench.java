@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Text generation speed: prefill and decode tokens per second at several context lengths, through
+ * Text generation speed at several context lengths C: prefill tokens per second over a prompt of
+ * C − 1 tokens (the first generated token fills the context), and decode tokens per second over the
+ * last {@code decodeTokens} tokens up to C; through
  * the framework ({@link TextToText#generate}) and through a bare ONNX Runtime greedy loop on the same
  * {@code onnx/model.onnx} in the same process (its own session, the host's session options), runs
  * alternating; the medians are reported.
@@ -67,7 +69,7 @@ public final class TextGenerationBench {
                 if (context <= decodeTokens) {
                     throw GenloomException.invalidInput("context " + context + " must exceed the decode length " + decodeTokens);
                 }
-                String full = prompt(tokenizer, context);
+                String full = prompt(tokenizer, context - 1); // + the one token generated = the context
                 String shorter = prompt(tokenizer, context - decodeTokens);
                 long[] shorterIds = tokenizer.encode(shorter, false).ids();
                 double[] prefill = new double[repeats];
