@@ -122,6 +122,8 @@ public final class GenloomCli implements Runnable {
         boolean quiet = List.of(args).contains("-q") || List.of(args).contains("--quiet");
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.dev.genloom", quiet ? "warn" : "info");
+        // DJL probes for a GPU at start and warns when it finds none; its CPU build is what we use
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.showLogName", "false");
         setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
