@@ -673,5 +673,11 @@ final class Builtins {
         TESTS.put("le", (v, a) -> Values.compare(v, first(a), "<=") <= 0);
         TESTS.put("greaterthan", TESTS.get("gt"));
         TESTS.put("lessthan", TESTS.get("lt"));
+        TESTS.put("==", TESTS.get("equalto"));
+        TESTS.put("!=", TESTS.get("ne"));
+        TESTS.put(">", TESTS.get("gt"));
+        TESTS.put(">=", TESTS.get("ge"));
+        TESTS.put("<", TESTS.get("lt"));
+        TESTS.put("<=", TESTS.get("le"));
     }
 }

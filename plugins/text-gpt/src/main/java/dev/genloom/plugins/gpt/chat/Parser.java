@@ -18,6 +18,8 @@ final class Parser {
     private final List<Token> tokens;
     private int idx;
     private int loopDepth;
+    /** Offset of the {@code {%} of the statement being parsed: where "never closed" errors point. */
+    private int tagPos;
 
     private Parser(String src) {
         this.src = src;
@@ -125,6 +127,7 @@ final class Parser {
     }
 
     private Node statement() {
+        tagPos = tokens.get(idx - 1).pos();
         Token t = peek();
         if (t.type() != Type.NAME) {
             throw error("expected a statement name but found " + t, t.pos());
@@ -141,7 +144,7 @@ final class Parser {
             case "generation": {
                 next();
                 expectBlockEnd();
-                List<Node> body = subparse(t.pos(), "endgeneration");
+                List<Node> body = subparse(tagPos, "endgeneration");
                 next();
                 expectBlockEnd();
                 return new Node.Block(body);
@@ -161,7 +164,8 @@ final class Parser {
     }
 
     private Node parseIf() {
-        int open = next().pos();
+        next();
+        int open = tagPos;
         List<Expr> conds = new ArrayList<>();
         List<List<Node>> bodies = new ArrayList<>();
         List<Node> elseBody = List.of();
@@ -188,7 +192,8 @@ final class Parser {
     }
 
     private Node parseFor() {
-        int open = next().pos();
+        int namePos = next().pos();
+        int open = tagPos;
         List<String> targets = new ArrayList<>();
         boolean paren = peek().isOp("(");
         if (paren) {
@@ -226,11 +231,12 @@ final class Parser {
             next();
         }
         expectBlockEnd();
-        return new Node.For(targets, iter, filter, body, elseBody, open);
+        return new Node.For(targets, iter, filter, body, elseBody, namePos);
     }
 
     private Node parseSet() {
-        int open = next().pos();
+        int namePos = next().pos();
+        int open = tagPos;
         Token first = expectName();
         if (peek().isOp(".")) {
             next();
@@ -238,7 +244,7 @@ final class Parser {
             expectOp("=");
             Expr value = parseTuple();
             expectBlockEnd();
-            return new Node.Set(List.of(attr), new Node.Name(first.value(), first.pos()), value, open);
+            return new Node.Set(List.of(attr), new Node.Name(first.value(), first.pos()), value, namePos);
         }
         List<String> targets = new ArrayList<>();
         targets.add(first.value());
@@ -256,11 +262,12 @@ final class Parser {
         expectOp("=");
         Expr value = parseTuple();
         expectBlockEnd();
-        return new Node.Set(targets, null, value, open);
+        return new Node.Set(targets, null, value, namePos);
     }
 
     private Node parseMacro() {
-        int open = next().pos();
+        int namePos = next().pos();
+        int open = tagPos;
         String name = expectName().value();
         List<String> params = new ArrayList<>();
         List<Expr> defaults = new ArrayList<>();
@@ -290,7 +297,7 @@ final class Parser {
         loopDepth = saved;
         next();
         expectBlockEnd();
-        return new Node.Macro(name, params, defaults, body, open);
+        return new Node.Macro(name, params, defaults, body, namePos);
     }
 
     // ---- expressions -------------------------------------------------------------------------
