@@ -45,6 +45,10 @@ final class TextToTextCommand extends ModelCommand implements Callable<Integer> 
     List<String> stop;
     @Option(names = "--truncate", description = "keep the end of a prompt longer than the context")
     boolean truncate;
+    @Option(names = "--chat", description = "the prompt is a user message, formatted with the model's chat template")
+    boolean chat;
+    @Option(names = "--system", paramLabel = "TEXT", description = "a system message before the user's (implies --chat)")
+    String system;
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "the prompt (- reads it from stdin)")
     List<String> prompt;
 
@@ -66,7 +70,17 @@ final class TextToTextCommand extends ModelCommand implements Callable<Integer> 
                 out.print(piece);
                 out.flush();
             };
-            Generation g = lm.generate(text, options, stream);
+            Generation g;
+            if (chat || system != null) {
+                java.util.List<dev.genloom.api.ChatMessage> messages = new java.util.ArrayList<>();
+                if (system != null) {
+                    messages.add(dev.genloom.api.ChatMessage.system(system));
+                }
+                messages.add(dev.genloom.api.ChatMessage.user(text));
+                g = lm.chat(messages, options, stream);
+            } else {
+                g = lm.generate(text, options, stream);
+            }
             if (root.json()) {
                 ObjectNode node = JsonNodeFactory.instance.objectNode().put("model", model).put("text", g.text());
                 var ids = node.putArray("tokenIds");

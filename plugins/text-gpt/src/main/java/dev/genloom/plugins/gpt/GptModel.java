@@ -11,6 +11,8 @@ import ai.onnxruntime.platform.Fp16Conversions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.genloom.api.ChatMessage;
+import dev.genloom.plugins.gpt.chat.ChatTemplate;
+import dev.genloom.plugins.gpt.chat.Message;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.Generation;
 import dev.genloom.api.GenloomException;
@@ -55,6 +57,10 @@ final class GptModel implements TextToText {
     private final GenerationDefaults defaults;
     private final boolean cache;
     private final Set<String> presentNames;
+    /** The model's chat template; empty where it has none. */
+    private final Optional<ChatTemplate> chatTemplate;
+    /** Why the chat template could not be read, where it could not (chat() reports it; generate() works). */
+    private final RuntimeException chatTemplateProblem;
 
     private GptModel(ModelContext ctx, OrtSession session, DecoderGraph graph, Tokenizer tokenizer,
                      GenerationDefaults defaults, boolean cache) {
@@ -71,6 +77,30 @@ final class GptModel implements TextToText {
             names.add(DecoderGraph.presentValue(i));
         }
         this.presentNames = Collections.unmodifiableSet(names);
+        Optional<ChatTemplate> template = Optional.empty();
+        RuntimeException problem = null;
+        try {
+            template = readChatTemplate(ctx);
+        } catch (RuntimeException e) {
+            problem = e;
+        }
+        this.chatTemplate = template;
+        this.chatTemplateProblem = problem;
+    }
+
+    /** From {@code chat_template.jinja} where present, else {@code tokenizer_config.json}'s {@code chat_template}. */
+    private static Optional<ChatTemplate> readChatTemplate(ModelContext ctx) {
+        JsonNode tokenizerConfig = ctx.folder().json("tokenizer_config.json").orElse(null);
+        Optional<String> jinja = Optional.empty();
+        if (ctx.folder().has("chat_template.jinja")) {
+            try {
+                jinja = Optional.of(Files.readString(ctx.folder().resolve("chat_template.jinja")));
+            } catch (java.io.IOException e) {
+                throw new GenloomException(ErrorKind.IO, "cannot read " + ctx.folder().resolve("chat_template.jinja")
+                        + ": " + e.getMessage(), null, e);
+            }
+        }
+        return ChatTemplate.fromTokenizerConfig(tokenizerConfig, jinja);
     }
 
     static GptModel open(ModelContext ctx) {
@@ -167,17 +197,40 @@ final class GptModel implements TextToText {
 
     @Override
     public Generation chat(List<ChatMessage> messages, TextOptions options, TokenListener listener) {
-        throw GenloomException.unsupported("chat is not available yet for model '" + info.name() + "'",
-                "use generate() with a formatted prompt");
+        Objects.requireNonNull(listener, "listener");
+        GenloomException.require(messages != null && !messages.isEmpty(), "a chat needs at least one message");
+        return run(List.of(chatPrompt(messages)), options, new TokenListener[] {listener}, false).get(0);
+    }
+
+    /** The messages formatted with the model's chat template, ending with the assistant's turn. */
+    String chatPrompt(List<ChatMessage> messages) {
+        if (chatTemplateProblem != null) {
+            throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, "the chat template of model '" + info.name()
+                    + "' cannot be used: " + chatTemplateProblem.getMessage(), "use generate() with a prompt you format",
+                    chatTemplateProblem);
+        }
+        ChatTemplate template = chatTemplate.orElseThrow(() -> GenloomException.unsupported("model '" + info.name()
+                + "' has no chat template (no chat_template in tokenizer_config.json, no chat_template.jinja)",
+                "use generate() with a prompt you format yourself"));
+        List<Message> converted = new ArrayList<>(messages.size());
+        for (ChatMessage m : messages) {
+            converted.add(new Message(m.role(), m.content()));
+        }
+        try {
+            return template.render(converted, true, Map.of());
+        } catch (RuntimeException e) {
+            throw GenloomException.invalidInput("the chat template of model '" + info.name() + "' refused the messages: "
+                    + e.getMessage());
+        }
     }
 
     /** The prompt's tokens, checked against the context (before any model call). */
-    private long[] encodePrompt(String prompt, int index, GenerationDefaults.Settings s) {
+    private long[] encodePrompt(String prompt, int index, GenerationDefaults.Settings s, boolean addSpecialTokens) {
         String where = index < 0 ? "the prompt" : "prompt " + index;
         if (prompt == null || prompt.isEmpty()) {
             throw GenloomException.invalidInput(where + " is empty", "give some text to continue");
         }
-        long[] ids = tokenizer.encode(prompt, true).ids();
+        long[] ids = tokenizer.encode(prompt, addSpecialTokens).ids();
         if (ids.length == 0) {
             throw GenloomException.invalidInput(where + " encodes to no tokens");
         }
@@ -195,12 +248,21 @@ final class GptModel implements TextToText {
     }
 
     private List<Generation> run(List<String> prompts, TextOptions options, TokenListener[] listeners) {
+        return run(prompts, options, listeners, true);
+    }
+
+    /**
+     * Generates for the prompts. A chat prompt is encoded without the tokenizer's special tokens: the
+     * template writes them (a second BOS would change the model's input).
+     */
+    private List<Generation> run(List<String> prompts, TextOptions options, TokenListener[] listeners,
+                                 boolean addSpecialTokens) {
         Objects.requireNonNull(options, "options");
         GenerationDefaults.Settings s = defaults.resolve(options);
         int rows = prompts.size();
         long[][] promptIds = new long[rows][];
         for (int b = 0; b < rows; b++) {
-            promptIds[b] = encodePrompt(prompts.get(b), rows == 1 ? -1 : b, s);
+            promptIds[b] = encodePrompt(prompts.get(b), rows == 1 ? -1 : b, s, addSpecialTokens);
         }
         try {
             return decode(promptIds, s, listeners);
