@@ -75,7 +75,7 @@ class JinjaSyntaxTest {
     void literals() {
         assertEquals("a'b\"c\n\td", r("{{ 'a\\'b\"c\\n\\td' }}"));
         assertEquals("x\u00e9y", r("{{ \"x\\u00e9y\" }}"));
-        assertEquals("42 -7 3.5 1.0 1e+20", r("{{ 42 }} {{ -7 }} {{ 3.5 }} {{ 1.0 }} {{ 1e20 }}"));
+        assertEquals("42 -7 3.5 1.0 1e+20 0.0001 1e-05", r("{{ 42 }} {{ -7 }} {{ 3.5 }} {{ 1.0 }} {{ 1e20 }} {{ 0.0001 }} {{ 0.00001 }}"));
         assertEquals("True False None True False None", r("{{ true }} {{ false }} {{ none }} {{ True }} {{ False }} {{ None }}"));
         assertEquals("[1, 'a', None, True]", r("{{ [1, 'a', none, true] }}"));
         assertEquals("{'k': 'v', 'n': 2}", r("{{ {'k': 'v', 'n': 2} }}"));
