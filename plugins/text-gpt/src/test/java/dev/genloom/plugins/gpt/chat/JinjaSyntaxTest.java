@@ -332,4 +332,35 @@ class JinjaSyntaxTest {
         assertEquals("True True", r("{{ 'a' is equalto 'a' }} {{ 2 is in [1, 2] }}"));
         assertEquals("True True", r("{{ 1 is number }} {{ true is boolean }}"));
     }
+
+    // ---- snippets in the style of real templates -------------------------------------------------
+
+    @Test
+    void chainedMethodsAndParenthesizedNot() {
+        String t = "{%- set c = content.split('</think>')[-1].lstrip('\\n') %}"
+                + "{%- set r = content.split('</think>')[0].rstrip('\\n').split('<think>')[-1].lstrip('\\n') %}"
+                + "[{{ r }}][{{ c }}]"
+                + "{%- if not(c.startswith('<a>') and c.endswith('</a>')) %} plain{% endif %}"
+                + "{%- if thinking is defined and thinking is false %} no-think{% endif %}";
+        assertEquals("[why][answer] plain no-think", r(t, "content", "<think>\nwhy\n</think>\n\nanswer", "thinking", false));
+    }
+
+    @Test
+    void conditionalSetWithTestsAndFilters() {
+        String t = "{%- set prefix = messages[0]['content'][0]['text'] + '\\n\\n' if messages[0]['content'] is not string "
+                + "else messages[0]['content'] + '\\n\\n' %}{{ prefix | trim }}|{{ (messages | length - 1) * 2 }}";
+        assertEquals("sys|4", r(t, "messages", MESSAGES));
+        List<Object> multimodal = List.of(Map.of("role", "user", "content", List.of(Map.of("type", "text", "text", "look"))));
+        assertEquals("look|0", r(t, "messages", multimodal));
+    }
+
+    @Test
+    void loopOverItemsWithFilterAndIndentedJson() {
+        Map<String, Object> fn = new LinkedHashMap<>();
+        fn.put("name", "add");
+        fn.put("return", "int");
+        fn.put("parameters", Map.of("a", "int"));
+        String t = "{%- for key, val in fn.items() if key != 'return' %}{{ key }}={{ val | tojson(indent=4) }}{{ ';' if not loop.last }}{% endfor %}";
+        assertEquals("name=\"add\";parameters={\n    \"a\": \"int\"\n}", r(t, "fn", fn));
+    }
 }
