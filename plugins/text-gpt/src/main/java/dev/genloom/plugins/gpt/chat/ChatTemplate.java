@@ -153,11 +153,14 @@ public final class ChatTemplate {
     /**
      * Renders a conversation as {@code apply_chat_template(messages, add_generation_prompt=...)} does:
      * the context holds {@code messages} (maps with role and content), {@code add_generation_prompt},
-     * the special tokens, and {@code extra} (for example {@code tools}, {@code date_string}, or
+     * the special tokens, {@code tools} and {@code documents} (None unless given), and {@code extra} (for example {@code tools}, {@code date_string}, or
      * overrides of the special tokens).
      */
     public String render(List<Message> messages, boolean addGenerationPrompt, Map<String, Object> extra) {
         Map<String, Object> ctx = new LinkedHashMap<>(specialTokens);
+        // transformers always passes these two, as None when not given: templates test "tools is not none"
+        ctx.put("tools", null);
+        ctx.put("documents", null);
         if (extra != null) {
             ctx.putAll(extra);
         }

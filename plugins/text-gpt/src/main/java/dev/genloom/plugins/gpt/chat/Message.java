@@ -1,5 +1,6 @@
 package dev.genloom.plugins.gpt.chat;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,7 +13,7 @@ public record Message(String role, String content, Map<String, Object> extra) {
 
     public Message {
         Objects.requireNonNull(role, "role");
-        extra = extra == null ? Map.of() : Map.copyOf(extra);
+        extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
     public Message(String role, String content) {

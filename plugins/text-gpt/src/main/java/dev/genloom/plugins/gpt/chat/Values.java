@@ -292,7 +292,7 @@ final class Values {
         }
         int exp = Integer.parseInt(s.substring(e + 1));
         if (exp >= -4 && exp < 16) {
-            return new java.math.BigDecimal(s).toPlainString();
+            return new java.math.BigDecimal(s).stripTrailingZeros().toPlainString();
         }
         return mant + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
     }

@@ -299,6 +299,39 @@ class ChatTemplateFormatsTest {
     }
 
     @Test
+    void toolsAndDocumentsAreNoneUnlessGiven() {
+        ChatTemplate t = ChatTemplate.parse("{{ tools is none }} {{ documents is none }} {{ tools is not none }}");
+        assertEquals("True True False", t.render(List.of(), false, Map.of()));
+        assertEquals("False True True", t.render(List.of(), false, Map.of("tools", List.of())));
+    }
+
+    /** Qwen-2.5-style search for the last real user query, walking the conversation backwards. */
+    @Test
+    void reversedWalkWithNamespace() {
+        String template = """
+                {%- set ns = namespace(last_query=messages | length - 1, done=false) %}
+                {%- for m in messages[::-1] %}
+                    {%- set i = messages | length - 1 - loop.index0 %}
+                    {%- if not ns.done and m.role == 'user' and m.content is string and not m.content.startswith('<tool_response>') %}
+                        {%- set ns.done = true %}
+                        {%- set ns.last_query = i %}
+                    {%- endif %}
+                {%- endfor %}
+                {{- ns.last_query }}""";
+        List<Message> ms = List.of(Message.user("q1"), Message.assistant("call"), Message.user("<tool_response>42"),
+                Message.assistant("done"));
+        assertEquals("0", ChatTemplate.parse(template).render(ms, false, Map.of()));
+    }
+
+    @Test
+    void messageExtraFieldsAndNullContent() {
+        ChatTemplate t = ChatTemplate.parse("{% for m in messages %}{{ m.role }}:{{ m.content }}"
+                + "{% if m.tool_calls is defined %}{% for c in m.tool_calls %}[{{ c.name }}({{ c.arguments | tojson }})]{% endfor %}{% endif %};{% endfor %}");
+        Message call = new Message("assistant", null, Map.of("tool_calls", List.of(Map.of("name", "add", "arguments", Map.of("a", 1)))));
+        assertEquals("user:hi;assistant:None[add({\"a\": 1})];", t.render(List.of(Message.user("hi"), call), false, Map.of()));
+    }
+
+    @Test
     void extrasOverrideSpecialTokens() {
         ChatTemplate t = load("{{ bos_token }}|{{ eos_token }}|{{ add_generation_prompt }}", "<s>", "</s>");
         assertEquals("<BOS>|</s>|True", t.render(List.of(), true, Map.of("bos_token", "<BOS>")));

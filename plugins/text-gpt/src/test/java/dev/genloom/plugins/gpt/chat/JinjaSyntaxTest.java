@@ -75,7 +75,7 @@ class JinjaSyntaxTest {
     void literals() {
         assertEquals("a'b\"c\n\td", r("{{ 'a\\'b\"c\\n\\td' }}"));
         assertEquals("x\u00e9y", r("{{ \"x\\u00e9y\" }}"));
-        assertEquals("42 -7 3.5 1.0 1e+20", r("{{ 42 }} {{ -7 }} {{ 3.5 }} {{ 1.0 }} {{ 1e20 }}"));
+        assertEquals("42 -7 3.5 1.0 1e+20 0.0001 1e-05", r("{{ 42 }} {{ -7 }} {{ 3.5 }} {{ 1.0 }} {{ 1e20 }} {{ 0.0001 }} {{ 0.00001 }}"));
         assertEquals("True False None True False None", r("{{ true }} {{ false }} {{ none }} {{ True }} {{ False }} {{ None }}"));
         assertEquals("[1, 'a', None, True]", r("{{ [1, 'a', none, true] }}"));
         assertEquals("{'k': 'v', 'n': 2}", r("{{ {'k': 'v', 'n': 2} }}"));
@@ -331,5 +331,36 @@ class JinjaSyntaxTest {
         assertEquals("True True True", r("{{ 3 is odd }} {{ 4 is even }} {{ 9 is divisibleby 3 }}"));
         assertEquals("True True", r("{{ 'a' is equalto 'a' }} {{ 2 is in [1, 2] }}"));
         assertEquals("True True", r("{{ 1 is number }} {{ true is boolean }}"));
+    }
+
+    // ---- snippets in the style of real templates -------------------------------------------------
+
+    @Test
+    void chainedMethodsAndParenthesizedNot() {
+        String t = "{%- set c = content.split('</think>')[-1].lstrip('\\n') %}"
+                + "{%- set r = content.split('</think>')[0].rstrip('\\n').split('<think>')[-1].lstrip('\\n') %}"
+                + "[{{ r }}][{{ c }}]"
+                + "{%- if not(c.startswith('<a>') and c.endswith('</a>')) %} plain{% endif %}"
+                + "{%- if thinking is defined and thinking is false %} no-think{% endif %}";
+        assertEquals("[why][answer] plain no-think", r(t, "content", "<think>\nwhy\n</think>\n\nanswer", "thinking", false));
+    }
+
+    @Test
+    void conditionalSetWithTestsAndFilters() {
+        String t = "{%- set prefix = messages[0]['content'][0]['text'] + '\\n\\n' if messages[0]['content'] is not string "
+                + "else messages[0]['content'] + '\\n\\n' %}{{ prefix | trim }}|{{ (messages | length - 1) * 2 }}";
+        assertEquals("sys|4", r(t, "messages", MESSAGES));
+        List<Object> multimodal = List.of(Map.of("role", "user", "content", List.of(Map.of("type", "text", "text", "look"))));
+        assertEquals("look|0", r(t, "messages", multimodal));
+    }
+
+    @Test
+    void loopOverItemsWithFilterAndIndentedJson() {
+        Map<String, Object> fn = new LinkedHashMap<>();
+        fn.put("name", "add");
+        fn.put("return", "int");
+        fn.put("parameters", Map.of("a", "int"));
+        String t = "{%- for key, val in fn.items() if key != 'return' %}{{ key }}={{ val | tojson(indent=4) }}{{ ';' if not loop.last }}{% endfor %}";
+        assertEquals("name=\"add\";parameters={\n    \"a\": \"int\"\n}", r(t, "fn", fn));
     }
 }
