@@ -9,6 +9,7 @@ import dev.genloom.zoo.catalog.Catalog;
 import dev.genloom.zoo.catalog.CatalogEntry;
 import dev.genloom.zoo.catalog.CatalogFile;
 import picocli.CommandLine.Option;
+import dev.genloom.runtime.store.Claimant;
 import dev.genloom.runtime.store.ModelListing;
 import picocli.CommandLine.Command;
 
@@ -58,8 +59,15 @@ final class ModelsCommand extends RuntimeCommand implements Callable<Integer> {
                         table.row(m.name() + (m.shadowed() ? " (shadowed)" : ""), m.family().name(),
                                 m.family().pluginId(), m.path());
                     } else {
-                        table.row(m.name(), "-", "-", m.path() + "  [" + m.status().name().toLowerCase(java.util.Locale.ROOT)
-                                + ": " + m.detail() + "]");
+                        // the reason in full is in --json and in the error when the model is used
+                        String why = switch (m.status()) {
+                            case NO_FAMILY -> "no installed plugin recognises it";
+                            case AMBIGUOUS -> "claimed by " + String.join(", ", m.claimants().stream()
+                                    .map(Claimant::family).toList()) + "; choose with --family";
+                            case UNKNOWN_FAMILY -> "genloom-model.yaml names a family not installed";
+                            default -> "unreadable: " + m.detail();
+                        };
+                        table.row(m.name(), "-", "-", m.path() + "  (" + why + ")");
                     }
                 }
                 table.print(out);
