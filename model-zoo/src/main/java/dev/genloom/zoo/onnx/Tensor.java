@@ -155,6 +155,14 @@ public final class Tensor {
         return int64s(new long[] {value}).asScalar();
     }
 
+    /** A uint8 scalar (shape {@code []}), {@code value} in {@code [0, 255]}. */
+    public static Tensor uint8Scalar(int value) {
+        if (value < 0 || value > 255) {
+            throw new IllegalArgumentException("not a uint8: " + value);
+        }
+        return uint8s(new byte[] {(byte) value}).asScalar();
+    }
+
     /** A bool scalar (shape {@code []}). */
     public static Tensor boolScalar(boolean value) {
         return bools(new boolean[] {value}).asScalar();

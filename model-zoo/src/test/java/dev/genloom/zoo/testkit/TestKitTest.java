@@ -22,7 +22,7 @@ class TestKitTest {
         for (String lm : java.util.List.of(TestKit.GPT2_TINY, TestKit.LLAMA_TINY)) {
             Path folder = dir.resolve("kit").resolve(lm);
             for (String file : java.util.List.of("config.json", "generation_config.json", "tokenizer.json",
-                    "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx")) {
+                    "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx", "onnx/model_quantized.onnx")) {
                 assertTrue(Files.isRegularFile(folder.resolve(file)), lm + "/" + file);
             }
         }

@@ -150,7 +150,7 @@ public final class Blocks {
      * {@code b = <name>.bias [out]} when {@code bias}.
      */
     public String linear(String x, String name, long in, long out, boolean bias) {
-        String w = weights.param(name + ".weight", Weights.Init.UNIFORM, Math.sqrt(3.0 / in), in, out);
+        String w = weights.matrix(name + ".weight", Weights.Init.UNIFORM, Math.sqrt(3.0 / in), in, out);
         String y = matMul(x, w);
         if (bias) {
             y = add(y, weights.param(name + ".bias", Weights.Init.UNIFORM, 0.02, out));

@@ -60,19 +60,28 @@ public final class DecoderExport {
 
     /** The model files a family can write, with their file names under {@code onnx/}. */
     public enum Variant {
-        MODEL("model.onnx", false, DType.FLOAT),
-        MODEL_FP16("model_fp16.onnx", false, DType.FLOAT16),
-        MERGED("decoder_model_merged.onnx", true, DType.FLOAT),
-        MERGED_FP16("decoder_model_merged_fp16.onnx", true, DType.FLOAT16);
+        MODEL("model.onnx", false, DType.FLOAT, false),
+        MODEL_FP16("model_fp16.onnx", false, DType.FLOAT16, false),
+        MERGED("decoder_model_merged.onnx", true, DType.FLOAT, false),
+        MERGED_FP16("decoder_model_merged_fp16.onnx", true, DType.FLOAT16, false),
+        /** float32 IO, MatMul weights stored as uint8 and dequantized in the graph ({@link Weights#quantized}). */
+        MODEL_QUANTIZED("model_quantized.onnx", false, DType.FLOAT, true);
 
         private final String fileName;
         private final boolean merged;
         private final DType dtype;
+        private final boolean quantized;
 
-        Variant(String fileName, boolean merged, DType dtype) {
+        Variant(String fileName, boolean merged, DType dtype, boolean quantized) {
             this.fileName = fileName;
             this.merged = merged;
             this.dtype = dtype;
+            this.quantized = quantized;
+        }
+
+        /** Whether the MatMul weights are stored as uint8 with a {@code DequantizeLinear} each. */
+        public boolean quantized() {
+            return quantized;
         }
 
         public String fileName() {
@@ -152,7 +161,6 @@ public final class DecoderExport {
         return names;
     }
 
-    /** Builds the model of {@code variant} around {@code body}, with weights from {@code seed}. */
     /**
      * Writes a decoder's folder in the Transformers layout: {@code config.json},
      * {@code generation_config.json}, {@code tokenizer.json}, {@code tokenizer_config.json} and the
@@ -172,26 +180,40 @@ public final class DecoderExport {
         return folder;
     }
 
+    /** Builds the model of {@code variant} around {@code body}, with weights from {@code seed}. */
     public static OnnxModel build(String graphName, Signature sig, Body body, long seed, Variant variant) {
+        return build(graphName, sig, body, seed, variant, true);
+    }
+
+    /**
+     * Builds the model of {@code variant} around {@code body}; without {@code positionIds} the
+     * graph has no {@code position_ids} input (as some exports) and derives the positions from
+     * {@code attention_mask} as Transformers does: {@code cumsum(attention_mask) - 1}, 1 where the
+     * mask is 0, the last {@code sequence_length} entries.
+     */
+    public static OnnxModel build(String graphName, Signature sig, Body body, long seed, Variant variant,
+                                  boolean positionIds) {
         Objects.requireNonNull(body, "body");
         DType io = variant.dtype();
         Graph g = new Graph(graphName);
         g.input(INPUT_IDS, DType.INT64, BATCH, SEQUENCE);
         g.input(ATTENTION_MASK, DType.INT64, BATCH, TOTAL_SEQUENCE);
-        g.input(POSITION_IDS, DType.INT64, BATCH, SEQUENCE);
+        if (positionIds) {
+            g.input(POSITION_IDS, DType.INT64, BATCH, SEQUENCE);
+        }
         for (int i = 0; i < sig.layers(); i++) {
             g.input(pastKey(i), io, BATCH, sig.kvHeads(), PAST_SEQUENCE, sig.headDim());
             g.input(pastValue(i), io, BATCH, sig.kvHeads(), PAST_SEQUENCE, sig.headDim());
         }
-        Weights weights = new Weights(g, seed, io);
+        Weights weights = variant.quantized() ? Weights.quantized(g, seed) : new Weights(g, seed, io);
         List<String> outs = outputNames(sig.layers());
         if (!variant.merged()) {
             Blocks b = new Blocks(g, weights, "");
-            emit(b, body.build(b, inputs(b, sig, io, true)), outs, io);
+            emit(b, body.build(b, inputs(b, sig, io, true, positionIds)), outs, io);
         } else {
             g.input(USE_CACHE_BRANCH, DType.BOOL, 1);
-            Graph withPast = branch(graphName + "_with_past", "with_past/", sig, body, weights, io, true);
-            Graph noPast = branch(graphName + "_without_past", "without_past/", sig, body, weights, io, false);
+            Graph withPast = branch(graphName + "_with_past", "with_past/", sig, body, weights, io, true, positionIds);
+            Graph noPast = branch(graphName + "_without_past", "without_past/", sig, body, weights, io, false, positionIds);
             g.node("If", List.of(USE_CACHE_BRANCH), outs,
                     Attribute.of("then_branch", withPast), Attribute.of("else_branch", noPast)).name("optimum::if");
         }
@@ -200,19 +222,19 @@ public final class DecoderExport {
     }
 
     private static Graph branch(String name, String prefix, Signature sig, Body body, Weights weights,
-                                DType io, boolean withPast) {
+                                DType io, boolean withPast, boolean positionIds) {
         Graph sub = new Graph(name);
         Blocks b = new Blocks(sub, weights, prefix);
         List<String> outs = new ArrayList<>();
         for (String o : outputNames(sig.layers())) {
             outs.add(prefix + o);
         }
-        emit(b, body.build(b, inputs(b, sig, io, withPast)), outs, io);
+        emit(b, body.build(b, inputs(b, sig, io, withPast, positionIds)), outs, io);
         declareOutputs(sub, prefix, sig, io);
         return sub;
     }
 
-    private static Inputs inputs(Blocks b, Signature sig, DType io, boolean withPast) {
+    private static Inputs inputs(Blocks b, Signature sig, DType io, boolean withPast, boolean positionIds) {
         List<String> keys = new ArrayList<>();
         List<String> values = new ArrayList<>();
         if (withPast) {
@@ -221,7 +243,25 @@ public final class DecoderExport {
                 values.add(io == DType.FLOAT ? pastValue(i) : b.cast(pastValue(i), DType.FLOAT));
             }
         }
-        return new Inputs(INPUT_IDS, ATTENTION_MASK, POSITION_IDS, List.copyOf(keys), List.copyOf(values));
+        String positions = positionIds ? POSITION_IDS : positionsFromMask(b);
+        return new Inputs(INPUT_IDS, ATTENTION_MASK, positions, List.copyOf(keys), List.copyOf(values));
+    }
+
+    /**
+     * {@code position_ids [batch, seq]} from {@code attention_mask [batch, past + seq]}:
+     * {@code cumsum(mask) - 1} with 1 where the mask is 0 (Transformers' {@code masked_fill}), the
+     * last {@code seq} columns.
+     */
+    static String positionsFromMask(Blocks b) {
+        Weights w = b.weights();
+        String counted = b.op("CumSum", List.of(ATTENTION_MASK, w.intScalar(1)));
+        String positions = b.op("Sub", List.of(counted, w.intScalar(1)));
+        String attended = b.cast(ATTENTION_MASK, DType.BOOL);
+        positions = b.op("Where", List.of(attended, positions, w.intScalar(1)));
+        String seq = b.dim(INPUT_IDS, 1);
+        String total = b.dim(ATTENTION_MASK, 1);
+        String past = b.op("Sub", List.of(total, seq));
+        return b.op("Slice", List.of(positions, b.unsqueeze(past, 0), b.unsqueeze(total, 0), w.ints(1)));
     }
 
     private static void emit(Blocks b, Outputs out, List<String> names, DType io) {

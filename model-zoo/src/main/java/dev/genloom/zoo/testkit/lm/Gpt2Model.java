@@ -23,6 +23,7 @@ import java.util.Set;
  * onnx/model_fp16.onnx                 fp16 weights, past, present and logits
  * onnx/decoder_model_merged.onnx       fp32, If on use_cache_branch
  * onnx/decoder_model_merged_fp16.onnx
+ * onnx/model_quantized.onnx            fp32 IO, uint8 MatMul weights dequantized in the graph (QDQ)
  * </pre>
  *
  * The network is GPT-2's: token plus learned position embeddings (from {@code position_ids}),
@@ -73,9 +74,19 @@ public final class Gpt2Model {
 
     /** Writes the JSON files and the given model variants into {@code folder}. */
     public static Path write(Path folder, Config config, Set<DecoderExport.Variant> variants) {
+        return write(folder, config, variants, true);
+    }
+
+    /**
+     * Writes the JSON files and the given model variants into {@code folder}; without
+     * {@code positionIds} the models take no {@code position_ids} input and derive the positions
+     * from {@code attention_mask} ({@link DecoderExport#build(String, DecoderExport.Signature,
+     * DecoderExport.Body, long, DecoderExport.Variant, boolean)}).
+     */
+    public static Path write(Path folder, Config config, Set<DecoderExport.Variant> variants, boolean positionIds) {
         ByteLevelBpe tokenizer = tokenizer(config);
         return DecoderExport.writeFolder(folder, config(config), generationConfig(config), tokenizer,
-                tokenizerConfig(config, tokenizer), variants, v -> model(config, v));
+                tokenizerConfig(config, tokenizer), variants, v -> model(config, v, positionIds));
     }
 
     public static DecoderExport.Signature signature(Config c) {
@@ -84,7 +95,12 @@ public final class Gpt2Model {
 
     /** The ONNX model of one variant. */
     public static OnnxModel model(Config c, DecoderExport.Variant variant) {
-        return DecoderExport.build("gpt2", signature(c), (b, in) -> body(b, in, c), c.seed(), variant);
+        return model(c, variant, true);
+    }
+
+    /** The ONNX model of one variant, with or without a {@code position_ids} input. */
+    public static OnnxModel model(Config c, DecoderExport.Variant variant, boolean positionIds) {
+        return DecoderExport.build("gpt2", signature(c), (b, in) -> body(b, in, c), c.seed(), variant, positionIds);
     }
 
     static DecoderExport.Outputs body(Blocks b, DecoderExport.Inputs in, Config c) {

@@ -22,6 +22,7 @@ import java.util.Set;
  * tokenizer_config.json    with a chat_template
  * onnx/model.onnx          fp32, signature of {@link DecoderExport} with num_key_value_heads KV heads
  * onnx/model_fp16.onnx     fp16 weights, past, present and logits
+ * onnx/model_quantized.onnx  fp32 IO, uint8 MatMul weights dequantized in the graph (QDQ)
  * </pre>
  *
  * The network is Llama's: token embeddings, pre-norm blocks of RMSNorm, grouped-query attention
@@ -84,7 +85,7 @@ public final class LlamaModel {
 
     /** Variants a Llama folder holds by default (onnx-community layouts have no merged decoder). */
     public static final Set<DecoderExport.Variant> DEFAULT_VARIANTS =
-            EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16);
+            EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16, DecoderExport.Variant.MODEL_QUANTIZED);
 
     private LlamaModel() {
     }
@@ -96,9 +97,19 @@ public final class LlamaModel {
 
     /** Writes the JSON files and the given model variants into {@code folder}. */
     public static Path write(Path folder, Config config, Set<DecoderExport.Variant> variants) {
+        return write(folder, config, variants, true);
+    }
+
+    /**
+     * Writes the JSON files and the given model variants into {@code folder}; without
+     * {@code positionIds} the models take no {@code position_ids} input and derive the positions
+     * from {@code attention_mask} ({@link DecoderExport#build(String, DecoderExport.Signature,
+     * DecoderExport.Body, long, DecoderExport.Variant, boolean)}).
+     */
+    public static Path write(Path folder, Config config, Set<DecoderExport.Variant> variants, boolean positionIds) {
         ByteLevelBpe tokenizer = tokenizer(config);
         return DecoderExport.writeFolder(folder, config(config), generationConfig(config), tokenizer,
-                tokenizerConfig(config, tokenizer), variants, v -> model(config, v));
+                tokenizerConfig(config, tokenizer), variants, v -> model(config, v, positionIds));
     }
 
     public static DecoderExport.Signature signature(Config c) {
@@ -107,7 +118,12 @@ public final class LlamaModel {
 
     /** The ONNX model of one variant. */
     public static OnnxModel model(Config c, DecoderExport.Variant variant) {
-        return DecoderExport.build("llama", signature(c), (b, in) -> body(b, in, c), c.seed(), variant);
+        return model(c, variant, true);
+    }
+
+    /** The ONNX model of one variant, with or without a {@code position_ids} input. */
+    public static OnnxModel model(Config c, DecoderExport.Variant variant, boolean positionIds) {
+        return DecoderExport.build("llama", signature(c), (b, in) -> body(b, in, c), c.seed(), variant, positionIds);
     }
 
     static DecoderExport.Outputs body(Blocks b, DecoderExport.Inputs in, Config c) {

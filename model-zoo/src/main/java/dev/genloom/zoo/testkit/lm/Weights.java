@@ -24,6 +24,13 @@ import java.util.Objects;
  * {@code <name>_fp16} and cast to float32 once, by a {@code Cast} node of the top-level graph
  * named {@code <name>} (ONNX Runtime folds it at load), so the computation itself runs in float32
  * on every execution provider.
+ *
+ * <p>{@linkplain #quantized Quantized} weights keep float32 storage for every parameter except the
+ * matrices of {@link #matrix} (the weights of {@code MatMul}s): those are stored as uint8 under
+ * {@code <name>_quantized} with a per-tensor float32 scale {@code <name>_scale} and uint8 zero
+ * point {@code <name>_zero_point}, and turned back into float32 by a {@code DequantizeLinear}
+ * node of the top-level graph named {@code <name>}, the QDQ form of a statically quantized export
+ * ({@code model_quantized.onnx}). Embeddings, norms and biases stay float32.
  */
 public final class Weights {
 
@@ -38,6 +45,7 @@ public final class Weights {
     private final Graph graph;
     private final long seed;
     private final DType storage;
+    private final boolean quantized;
     private final Map<String, long[]> params = new HashMap<>();
     private final Map<String, String> constants = new HashMap<>();
     private long parameterCount;
@@ -48,6 +56,11 @@ public final class Weights {
      * @param storage {@link DType#FLOAT} or {@link DType#FLOAT16}
      */
     public Weights(Graph graph, long seed, DType storage) {
+        this(graph, seed, storage, false);
+    }
+
+    private Weights(Graph graph, long seed, DType storage, boolean quantized) {
+        this.quantized = quantized;
         this.graph = Objects.requireNonNull(graph, "graph");
         if (storage != DType.FLOAT && storage != DType.FLOAT16) {
             throw new IllegalArgumentException("weights are stored as FLOAT or FLOAT16, not " + storage);
@@ -56,8 +69,60 @@ public final class Weights {
         this.storage = storage;
     }
 
+    /**
+     * Weights whose {@link #matrix matrices} are stored as uint8 with a per-tensor scale and zero
+     * point and dequantized in the graph ({@code DequantizeLinear}, opset 13+); other parameters
+     * are float32.
+     */
+    public static Weights quantized(Graph graph, long seed) {
+        return new Weights(graph, seed, DType.FLOAT, true);
+    }
+
     public DType storage() {
         return storage;
+    }
+
+    /** Whether {@link #matrix} stores uint8 matrices dequantized in the graph. */
+    public boolean isQuantized() {
+        return quantized;
+    }
+
+    /**
+     * A weight matrix {@code [in, out]} read by a {@code MatMul}: the same values as
+     * {@link #param}, but with {@linkplain #quantized quantized} weights stored as uint8 and
+     * dequantized by the graph (the float32 value named {@code name} then holds the dequantized,
+     * not the original, values).
+     */
+    public String matrix(String name, Init init, double scale, long in, long out) {
+        if (!quantized || params.containsKey(name)) {
+            return param(name, init, scale, in, out);
+        }
+        long n = in * out;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("parameter " + name + " too large: " + in + "x" + out);
+        }
+        float[] values = random(name, (int) n, init, (float) scale);
+        params.put(name, new long[] {in, out});
+        parameterCount += n;
+        // asymmetric uint8, per tensor, as onnxruntime.quantization's QUInt8 with the range widened to hold 0
+        float min = 0f;
+        float max = 0f;
+        for (float v : values) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        float step = max > min ? (max - min) / 255f : 1f;
+        int zeroPoint = Math.max(0, Math.min(255, Math.round(-min / step)));
+        byte[] q = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            q[i] = (byte) Math.max(0, Math.min(255, Math.round(values[i] / step) + zeroPoint));
+        }
+        graph.initializer(name + "_quantized", Tensor.uint8s(q, in, out));
+        graph.initializer(name + "_scale", Tensor.floatScalar(step));
+        graph.initializer(name + "_zero_point", Tensor.uint8Scalar(zeroPoint));
+        graph.node("DequantizeLinear", List.of(name + "_quantized", name + "_scale", name + "_zero_point"),
+                List.of(name)).name(name + "/dequantize");
+        return name;
     }
 
     /** Number of parameter elements added so far. */

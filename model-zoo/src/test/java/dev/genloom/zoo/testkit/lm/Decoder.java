@@ -31,6 +31,7 @@ final class Decoder implements AutoCloseable {
     final int vocab;
     final boolean fp16;
     final boolean merged;
+    final boolean positionIds;
 
     Decoder(Path file, DecoderExport.Signature sig) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -44,6 +45,7 @@ final class Decoder implements AutoCloseable {
         TensorInfo logits = (TensorInfo) session.getOutputInfo().get(DecoderExport.LOGITS).getInfo();
         this.fp16 = logits.type == OnnxJavaType.FLOAT16;
         this.merged = session.getInputNames().contains(DecoderExport.USE_CACHE_BRANCH);
+        this.positionIds = session.getInputNames().contains(DecoderExport.POSITION_IDS);
     }
 
     /** The state of one generation: the cache from the last step (owned by its result). */
@@ -71,7 +73,9 @@ final class Decoder implements AutoCloseable {
             try {
                 owned.add(put(feed, DecoderExport.INPUT_IDS, longs(ids)));
                 owned.add(put(feed, DecoderExport.ATTENTION_MASK, longs(mask)));
-                owned.add(put(feed, DecoderExport.POSITION_IDS, longs(positions)));
+                if (positionIds) {
+                    owned.add(put(feed, DecoderExport.POSITION_IDS, longs(positions)));
+                }
                 for (int i = 0; i < layers; i++) {
                     if (last == null) {
                         owned.add(put(feed, DecoderExport.pastKey(i), emptyPast()));

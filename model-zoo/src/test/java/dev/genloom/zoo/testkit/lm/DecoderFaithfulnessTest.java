@@ -38,6 +38,9 @@ abstract class DecoderFaithfulnessTest {
 
     abstract List<DecoderExport.Variant> variants();
 
+    /** Writes the folder with {@code MODEL} and {@code MERGED} but no {@code position_ids} input under {@code dir}. */
+    abstract Path writeWithoutPositionIds(Path dir);
+
     Path file(DecoderExport.Variant v) {
         return folder().resolve("onnx").resolve(v.fileName());
     }
@@ -231,6 +234,113 @@ abstract class DecoderFaithfulnessTest {
                 assertClose(reference, half, tolerance, v + " full pass");
             }
             cacheAgreesWithFullPass(v, tolerance);
+        }
+    }
+
+    // ---------------------------------------------------------------- quantized
+
+    @Test
+    void quantizedVariantStoresUint8WeightsAndStaysCloseToFp32() throws OrtException, IOException {
+        assertTrue(variants().contains(DecoderExport.Variant.MODEL_QUANTIZED), "the folder has model_quantized.onnx");
+        Path quantized = file(DecoderExport.Variant.MODEL_QUANTIZED);
+        Path plain = file(DecoderExport.Variant.MODEL);
+        assertTrue(Files.size(quantized) < Files.size(plain),
+                "quantized " + Files.size(quantized) + " bytes, fp32 " + Files.size(plain));
+        // the initializers in the file: every MatMul weight as uint8 with its scale and zero point
+        Map<String, Integer> types = OnnxInitializers.types(Files.readAllBytes(quantized));
+        Map<String, Integer> fp32Types = OnnxInitializers.types(Files.readAllBytes(plain));
+        int matrices = 0;
+        for (Map.Entry<String, Integer> e : fp32Types.entrySet()) {
+            String name = e.getKey();
+            if (name.endsWith("_proj.weight") || name.endsWith("c_fc.weight") || name.endsWith("c_proj.weight")
+                    || name.equals("lm_head.weight")) {
+                matrices++;
+                assertEquals(OnnxInitializers.UINT8, types.get(name + "_quantized"), name + " stored as uint8");
+                assertEquals(OnnxInitializers.FLOAT, types.get(name + "_scale"), name + " scale");
+                assertEquals(OnnxInitializers.UINT8, types.get(name + "_zero_point"), name + " zero point");
+                assertTrue(!types.containsKey(name), name + " has no float copy");
+            } else {
+                assertEquals(e.getValue(), types.get(name), name + " stays as it was");
+            }
+        }
+        assertTrue(matrices >= 4 * signature().layers(), "matrices found: " + matrices);
+
+        long[] all = concat(PROMPT, NEXT);
+        float[] reference;
+        try (Decoder d = open(DecoderExport.Variant.MODEL)) {
+            reference = d.full(all);
+        }
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (float x : reference) {
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        float tolerance = 0.05f * (max - min);
+        float[] q;
+        try (Decoder d = open(DecoderExport.Variant.MODEL_QUANTIZED)) {
+            assertTrue(!d.fp16, "float32 logits");
+            q = d.full(all);
+        }
+        float diff = maxDiff(reference, q);
+        assertClose(reference, q, tolerance, "quantized full pass (logit range " + (max - min) + ")");
+        assertTrue(diff > 0, "the quantized weights change the logits a little");
+        cacheAgreesWithFullPass(DecoderExport.Variant.MODEL_QUANTIZED, FP32_TOLERANCE);
+    }
+
+    // ---------------------------------------------------------------- without position_ids
+
+    @Test
+    void withoutPositionIdsTheMaskGivesThePositions(@TempDir Path other) throws OrtException {
+        Path folder = writeWithoutPositionIds(other);
+        long[] all = concat(PROMPT, NEXT);
+        long[] shortRow = {11, 12, 13};
+        long[] longRow = PROMPT;
+        int pad = longRow.length - shortRow.length;
+        long[] padded = new long[longRow.length];
+        long[] paddedMask = new long[longRow.length];
+        long[] paddedPos = new long[longRow.length];
+        for (int i = 0; i < longRow.length; i++) {
+            padded[i] = i < pad ? 0 : shortRow[i - pad];
+            paddedMask[i] = i < pad ? 0 : 1;
+            paddedPos[i] = i < pad ? 1 : i - pad;
+        }
+        long[] stepMask = concat(paddedMask, new long[] {1});
+        for (DecoderExport.Variant v : List.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MERGED)) {
+            try (Decoder with = new Decoder(file(DecoderExport.Variant.MODEL), signature());
+                 Decoder without = new Decoder(folder.resolve("onnx").resolve(v.fileName()), signature())) {
+                assertTrue(with.positionIds);
+                assertTrue(!without.positionIds, v + " has no position_ids input");
+                assertEquals(v.merged(), without.merged);
+                // unpadded: full pass, then prefill and cached steps
+                assertClose(with.full(all), without.full(all), FP32_TOLERANCE, v + " full pass");
+                try (Decoder.State a = with.start(1); Decoder.State b = without.start(1)) {
+                    assertClose(a.step(new long[][] {PROMPT}, new long[][] {Decoder.ones(PROMPT.length)},
+                                    new long[][] {Decoder.range(0, PROMPT.length)}),
+                            b.step(new long[][] {PROMPT}, new long[][] {Decoder.ones(PROMPT.length)}, null, false),
+                            FP32_TOLERANCE, v + " prefill");
+                    for (int k = 0; k < NEXT.length; k++) {
+                        int pos = PROMPT.length + k;
+                        assertClose(a.step(new long[][] {{NEXT[k]}}, new long[][] {Decoder.ones(pos + 1)}, new long[][] {{pos}}),
+                                b.step(new long[][] {{NEXT[k]}}, new long[][] {Decoder.ones(pos + 1)}, null, true),
+                                FP32_TOLERANCE, v + " cached step " + k);
+                    }
+                }
+                // left-padded batch, then one cached step with the padding still in the mask
+                try (Decoder.State a = with.start(2); Decoder.State b = without.start(2)) {
+                    float[] expected = a.step(new long[][] {padded, longRow},
+                            new long[][] {paddedMask, Decoder.ones(longRow.length)},
+                            new long[][] {paddedPos, Decoder.range(0, longRow.length)});
+                    float[] actual = b.step(new long[][] {padded, longRow},
+                            new long[][] {paddedMask, Decoder.ones(longRow.length)}, null, false);
+                    assertClose(expected, actual, FP32_TOLERANCE, v + " left-padded batch");
+                    assertClose(a.step(new long[][] {{NEXT[0]}, {NEXT[0]}}, new long[][] {stepMask, Decoder.ones(longRow.length + 1)},
+                                    new long[][] {{shortRow.length}, {longRow.length}}),
+                            b.step(new long[][] {{NEXT[0]}, {NEXT[0]}}, new long[][] {stepMask, Decoder.ones(longRow.length + 1)},
+                                    null, true),
+                            FP32_TOLERANCE, v + " left-padded cached step");
+                }
+            }
         }
     }
 

@@ -46,6 +46,12 @@ class Gpt2ModelTest extends DecoderFaithfulnessTest {
         return List.of(DecoderExport.Variant.values());
     }
 
+    @Override
+    Path writeWithoutPositionIds(Path other) {
+        return Gpt2Model.write(other.resolve("gpt2-no-position-ids"), Gpt2Model.TINY,
+                java.util.EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MERGED), false);
+    }
+
     @Test
     void configsSayWhatTheModelIs() throws IOException {
         ObjectMapper json = new ObjectMapper();

@@ -44,13 +44,20 @@ class LlamaModelTest extends DecoderFaithfulnessTest {
 
     @Override
     List<DecoderExport.Variant> variants() {
-        return List.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16);
+        return List.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16, DecoderExport.Variant.MODEL_QUANTIZED);
+    }
+
+    @Override
+    Path writeWithoutPositionIds(Path other) {
+        return LlamaModel.write(other.resolve("llama-no-position-ids"), LlamaModel.TINY,
+                java.util.EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MERGED), false);
     }
 
     @Test
     void onlyTheDefaultVariantsAreWritten() {
         assertTrue(Files.isRegularFile(folder.resolve("onnx/model.onnx")));
         assertTrue(Files.isRegularFile(folder.resolve("onnx/model_fp16.onnx")));
+        assertTrue(Files.isRegularFile(folder.resolve("onnx/model_quantized.onnx")));
         assertTrue(Files.notExists(folder.resolve("onnx/decoder_model_merged.onnx")));
     }
 
