@@ -13,14 +13,15 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class, BenchCommand.Text.class})
+@Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class, BenchCommand.Text.class,
+        BenchCommand.Speech.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline or text");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline, text or speech");
     }
 
     @Command(name = "pipeline", description = "Pipeline overhead per step against calling the model directly, "
@@ -132,6 +133,79 @@ final class BenchCommand implements Runnable {
                                 r.prefillTokensPerSecond(), r.decodeTokensPerSecond(), r.bareDecodeTokensPerSecond(),
                                 100 * r.decodeOverhead());
                     }
+                    out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "speech", description = "Speech-to-text: real-time factor of a transcription, with features, "
+            + "encoder and decoder time apart (median of the runs after a warm-up).")
+    static final class Speech implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+                description = "a speech-to-text model (e.g. the test kit's whisper-tiny-en-size)")
+        String model;
+
+        @Option(names = "--audio", paramLabel = "FILE", description = "audio to transcribe (default: a speech-like "
+                + "synthetic clip of --seconds)")
+        java.nio.file.Path audio;
+
+        @Option(names = "--seconds", defaultValue = "60", paramLabel = "S",
+                description = "length of the synthetic clip (default: ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(names = "--timestamps", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "decode with timestamps (default: ${DEFAULT-VALUE})")
+        boolean timestamps;
+
+        @Option(names = "--beams", defaultValue = "1", paramLabel = "N", description = "beam width (default: ${DEFAULT-VALUE})")
+        int beams;
+
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "runs after the warm-up (default: ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
+            PrintWriter out = spec.commandLine().getOut();
+            dev.genloom.api.media.Audio clip = audio == null ? null : dev.genloom.runtime.io.Values.readAudio(audio);
+            try (Genloom genloom = root.open()) {
+                dev.genloom.runtime.bench.SpeechBench.Result r = dev.genloom.runtime.bench.SpeechBench.measure(
+                        genloom, model, clip, seconds, timestamps, beams, repeats);
+                String device = genloom.sessions().device();
+                int threads = genloom.config().intraOpThreads();
+                long rss = dev.genloom.runtime.bench.TextGenerationBench.peakRssMib();
+                if (root.json()) {
+                    out.println(JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
+                            .put("intraOpThreads", threads).put("audioSeconds", r.audioSeconds())
+                            .put("windows", r.windows()).put("tokens", r.tokens())
+                            .put("wallSeconds", r.wallSeconds()).put("realTimeFactor", r.realTimeFactor())
+                            .put("featureSeconds", r.featureSeconds()).put("encoderSeconds", r.encoderSeconds())
+                            .put("encoderRealTimeFactor", r.encoderRealTimeFactor())
+                            .put("decoderSeconds", r.decoderSeconds())
+                            .put("decoderRealTimeFactor", r.decoderRealTimeFactor())
+                            .put("decoderMillisPerToken", r.decoderMillisPerToken())
+                            .put("peakRssMib", rss).toPrettyString());
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %.1f s of audio, %s, beams %d, "
+                                    + "median of %d%n", model, device, threads == 0 ? "default" : threads,
+                            r.audioSeconds(), timestamps ? "timestamps" : "no timestamps", beams, repeats);
+                    out.printf(Locale.ROOT, "windows %d, tokens %d%n", r.windows(), r.tokens());
+                    out.printf(Locale.ROOT, "total     %8.3f s   real-time factor %.4f%n", r.wallSeconds(),
+                            r.realTimeFactor());
+                    out.printf(Locale.ROOT, "features  %8.3f s%n", r.featureSeconds());
+                    out.printf(Locale.ROOT, "encoder   %8.3f s   real-time factor %.4f%n", r.encoderSeconds(),
+                            r.encoderRealTimeFactor());
+                    out.printf(Locale.ROOT, "decoder   %8.3f s   real-time factor %.4f   %.2f ms/token%n",
+                            r.decoderSeconds(), r.decoderRealTimeFactor(), r.decoderMillisPerToken());
                     out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
                 }
                 out.flush();

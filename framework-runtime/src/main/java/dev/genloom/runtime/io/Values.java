@@ -127,6 +127,12 @@ public final class Values {
             for (Segment s : t.segments()) {
                 segments.addObject().put("start", s.start()).put("end", s.end()).put("text", s.text());
             }
+            Transcript.Timings tm = t.timings();
+            if (tm.windows() > 0) {
+                node.putObject("timings").put("windows", tm.windows()).put("tokens", tm.tokens())
+                        .put("featureMs", tm.featureNanos() / 1e6).put("encoderMs", tm.encoderNanos() / 1e6)
+                        .put("decoderMs", tm.decoderNanos() / 1e6);
+            }
             return node;
         }
         if (value instanceof Labels labels) {

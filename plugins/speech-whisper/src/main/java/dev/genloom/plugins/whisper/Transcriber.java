@@ -1,0 +1,349 @@
+package dev.genloom.plugins.whisper;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.platform.Fp16Conversions;
+import dev.genloom.api.GenloomException;
+import dev.genloom.api.Segment;
+import dev.genloom.api.SegmentListener;
+import dev.genloom.spi.Tokenizer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import java.util.zip.Deflater;
+
+/**
+ * Speech at 16 kHz into text, window after window. Audio of one window without timestamps is
+ * decoded once with {@code <|notimestamps|>}. Otherwise (timestamps asked, or audio longer than a
+ * window) every window is decoded with timestamps and the next window starts at the last complete
+ * timestamp, so a word cut by the window's end is decoded again, whole, in the next one; a window
+ * whose text ends with a lone timestamp was used up and the next starts after it.
+ *
+ * <p>Guards: a window quieter than {@link #SILENCE_RMS} is skipped without running the model; a
+ * window the model itself calls silent ({@code <|nospeech|>} above 0.6 and average log-probability
+ * below -1, Whisper's thresholds) gives no text; a decoding that loops (text whose deflate
+ * compression ratio exceeds 2.4, or no end token within the token budget) is decoded again at
+ * rising temperatures 0.2 ... 1.0 (seeded), keeping the least repetitive attempt.
+ */
+final class Transcriber {
+
+    /** Root-mean-square level below which a window is taken as silence (-60 dBFS). */
+    static final double SILENCE_RMS = 1e-3;
+    static final double COMPRESSION_RATIO_LIMIT = 2.4;
+    static final double NO_SPEECH_THRESHOLD = 0.6;
+    static final double LOGPROB_THRESHOLD = -1.0;
+    static final double[] FALLBACK_TEMPERATURES = {0.2, 0.4, 0.6, 0.8, 1.0};
+
+    /** Log-mel features of a window: [mels * frames] floats from {@code length} samples at {@code offset}. */
+    interface Features {
+        float[] window(float[] samples, int offset, int length);
+
+        int mels();
+
+        int frames();
+
+        int hop();
+
+        int sampleRate();
+
+        default int windowSamples() {
+            return frames() * hop();
+        }
+    }
+
+    /** What a call asks for. */
+    record Request(String language, boolean translate, boolean timestamps, int beams) {
+    }
+
+    /** The outcome: text, language and segments (segments always; the model drops them if not asked). */
+    record Outcome(String text, String language, List<Segment> segments, Clock clock) {
+    }
+
+    /** Time and work counted over one call. */
+    static final class Clock {
+        int windows;
+        int tokens;
+        long featureNanos;
+        long encoderNanos;
+        long decoderNanos;
+
+        void add(Clock other) {
+            windows += other.windows;
+            tokens += other.tokens;
+            featureNanos += other.featureNanos;
+            encoderNanos += other.encoderNanos;
+            decoderNanos += other.decoderNanos;
+        }
+
+        dev.genloom.api.Transcript.Timings timings() {
+            return new dev.genloom.api.Transcript.Timings(windows, tokens, featureNanos, encoderNanos, decoderNanos);
+        }
+    }
+
+    private final WhisperGraph graph;
+    private final OrtEnvironment env;
+    private final WhisperTokens tokens;
+    private final Tokenizer tokenizer;
+    private final Features features;
+    private final WindowDecoder decoder;
+    private final int maxTokens;
+
+    /** Sees every window's decoded tokens (tests check the timestamp rules on them). */
+    volatile java.util.function.Consumer<long[]> windowObserver = t -> { };
+
+    Transcriber(WhisperGraph graph, OrtEnvironment env, WhisperTokens tokens, Tokenizer tokenizer, Features features,
+                int maxTargetPositions, boolean cache) {
+        this.graph = graph;
+        this.env = env;
+        this.tokens = tokens;
+        this.tokenizer = tokenizer;
+        this.features = features;
+        this.decoder = new WindowDecoder(graph, env, tokens, cache);
+        this.maxTokens = Math.max(1, maxTargetPositions / 2);
+    }
+
+    /**
+     * Transcribes {@code samples} (mono, at the features' rate). Segment times are mapped through
+     * {@code toOriginal} (seconds in {@code samples} to seconds in the caller's audio) before they
+     * reach the listener and the outcome.
+     */
+    Outcome transcribe(float[] samples, Request request, SegmentListener listener, DoubleUnaryOperator toOriginal) {
+        String language = request.language();
+        int n = samples.length;
+        int hop = features.hop();
+        int rate = features.sampleRate();
+        int windowSamples = features.windowSamples();
+        boolean longForm = request.timestamps() || n > windowSamples;
+        List<Segment> segments = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        int totalFrames = (n + hop - 1) / hop;
+        Clock clock = new Clock();
+        int seek = 0;
+        int window = 0;
+        try {
+            while (seek < totalFrames) {
+                int segmentFrames = Math.min(features.frames(), totalFrames - seek);
+                int offset = seek * hop;
+                int length = Math.min(windowSamples, n - offset);
+                double timeOffset = (double) offset / rate;
+                double segmentSeconds = (double) segmentFrames * hop / rate;
+                if (rms(samples, offset, length) < SILENCE_RMS) {
+                    seek += segmentFrames;
+                    continue;
+                }
+                try (OrtSession.Result encoded = encode(samples, offset, length, clock)) {
+                    OnnxTensor hidden = (OnnxTensor) encoded.get(WhisperGraph.LAST_HIDDEN_STATE).orElseThrow();
+                    long decodeStart = System.nanoTime();
+                    if (language == null && tokens.multilingual()) {
+                        language = decoder.detectLanguage(hidden);
+                    }
+                    long[] prompt = tokens.prompt(language, request.translate(), longForm);
+                    WindowDecoder.Result r = decodeWithFallback(hidden, prompt, longForm, request.beams(), window, clock);
+                    window++;
+                    clock.windows++;
+                    clock.decoderNanos += System.nanoTime() - decodeStart;
+                    windowObserver.accept(r.tokens().clone());
+                    if (r.noSpeechProb() > NO_SPEECH_THRESHOLD && r.avgLogprob() < LOGPROB_THRESHOLD) {
+                        seek += segmentFrames;
+                        continue;
+                    }
+                    if (!longForm) {
+                        String t = text(r.tokens(), 0, r.tokens().length);
+                        text.append(t);
+                        Segment s = segment(toOriginal, timeOffset, timeOffset + segmentSeconds, t, n, rate);
+                        segments.add(s);
+                        listener.onSegment(s);
+                        seek += segmentFrames;
+                        continue;
+                    }
+                    int advance = split(r.tokens(), timeOffset, segmentFrames, segmentSeconds, n, rate, toOriginal,
+                            segments, text, listener);
+                    seek += advance > 0 ? advance : segmentFrames;
+                }
+            }
+        } catch (OrtException e) {
+            throw GenloomException.runFailed("Whisper failed on " + graph.decoderFile.getParent().getParent()
+                    + " at " + String.format(java.util.Locale.ROOT, "%.2f", (double) seek * hop / rate) + " s: "
+                    + e.getMessage(), e);
+        }
+        if (language == null && !tokens.multilingual()) {
+            language = "en";
+        }
+        return new Outcome(text.toString(), language, segments, clock);
+    }
+
+    /**
+     * Cuts a window's tokens into segments at each pair of consecutive timestamps (Whisper's rule)
+     * and returns how many frames to move on: to the last complete timestamp, or the whole window
+     * where the text ends with a lone timestamp or has no pair.
+     */
+    private int split(long[] t, double timeOffset, int segmentFrames, double segmentSeconds, int n, int rate,
+                      DoubleUnaryOperator toOriginal, List<Segment> segments, StringBuilder text,
+                      SegmentListener listener) {
+        int count = t.length;
+        boolean singleTimestampEnding = count >= 2 && !tokens.isTimestamp(t[count - 2]) && tokens.isTimestamp(t[count - 1])
+                || count == 1 && tokens.isTimestamp(t[0]);
+        List<Integer> slices = new ArrayList<>();
+        for (int i = 1; i < count; i++) {
+            if (tokens.isTimestamp(t[i - 1]) && tokens.isTimestamp(t[i])) {
+                slices.add(i);
+            }
+        }
+        if (!slices.isEmpty()) {
+            if (singleTimestampEnding) {
+                slices.add(count);
+            }
+            int last = 0;
+            for (int cut : slices) {
+                double start = tokens.seconds(t[last]);
+                double end = tokens.seconds(t[cut - 1]);
+                String s = text(t, last, cut);
+                if (!s.isBlank()) {
+                    Segment seg = segment(toOriginal, timeOffset + start, timeOffset + Math.max(start, end), s, n, rate);
+                    segments.add(seg);
+                    text.append(s);
+                    listener.onSegment(seg);
+                }
+                last = cut;
+            }
+            if (singleTimestampEnding) {
+                return segmentFrames;
+            }
+            long lastTimestamp = t[last - 1];
+            int framesPerToken = 2; // each timestamp step (0.02 s) is two mel frames (0.01 s each)
+            return (int) ((lastTimestamp - tokens.timestampBegin()) * framesPerToken);
+        }
+        double duration = segmentSeconds;
+        long lastTimestamp = -1;
+        for (long token : t) {
+            if (tokens.isTimestamp(token)) {
+                lastTimestamp = token;
+            }
+        }
+        if (lastTimestamp > tokens.timestampBegin()) {
+            duration = tokens.seconds(lastTimestamp);
+        }
+        String s = text(t, 0, count);
+        if (!s.isBlank()) {
+            Segment seg = segment(toOriginal, timeOffset, timeOffset + duration, s, n, rate);
+            segments.add(seg);
+            text.append(s);
+            listener.onSegment(seg);
+        }
+        return segmentFrames;
+    }
+
+    private Segment segment(DoubleUnaryOperator toOriginal, double start, double end, String text, int n, int rate) {
+        double limit = (double) n / rate;
+        double s = Math.min(start, limit);
+        double e = Math.min(Math.max(end, s), limit);
+        double os = toOriginal.applyAsDouble(s);
+        double oe = Math.max(os, toOriginal.applyAsDouble(e));
+        return new Segment(os, oe, text);
+    }
+
+    /** Decodes, and decodes again at rising temperatures where the result loops. */
+    private WindowDecoder.Result decodeWithFallback(OnnxTensor hidden, long[] prompt, boolean timestamps, int beams,
+                                                    int window, Clock clock) throws OrtException {
+        int budget = Math.max(1, maxTokens - prompt.length);
+        WindowDecoder.Result best = null;
+        double bestRatio = Double.MAX_VALUE;
+        for (int attempt = 0; attempt <= FALLBACK_TEMPERATURES.length; attempt++) {
+            double temperature = attempt == 0 ? 0 : FALLBACK_TEMPERATURES[attempt - 1];
+            WindowDecoder.Result r = decoder.decode(hidden, new WindowDecoder.Settings(prompt, timestamps, beams,
+                    temperature, 0x5eedL * 31 + window * 7L + attempt, budget));
+            clock.tokens += r.tokens().length + (r.finished() ? 1 : 0);
+            double ratio = compressionRatio(text(r.tokens(), 0, r.tokens().length));
+            boolean loops = ratio > COMPRESSION_RATIO_LIMIT || !r.finished();
+            if (!loops) {
+                return r;
+            }
+            if (r.noSpeechProb() > NO_SPEECH_THRESHOLD) {
+                return r; // silence: the caller drops it, whatever the text
+            }
+            if (best == null || ratio < bestRatio) {
+                best = r;
+                bestRatio = ratio;
+            }
+        }
+        return best;
+    }
+
+    private OrtSession.Result encode(float[] samples, int offset, int length, Clock clock) throws OrtException {
+        long start = System.nanoTime();
+        float[] mel = features.window(samples, offset, length);
+        long featuresDone = System.nanoTime();
+        clock.featureNanos += featuresDone - start;
+        long[] shape = {1, features.mels(), features.frames()};
+        OnnxTensor input;
+        if (graph.featureType == OnnxJavaType.FLOAT16) {
+            ByteBuffer b = ByteBuffer.allocateDirect(mel.length * 2).order(ByteOrder.nativeOrder());
+            ShortBuffer sb = b.asShortBuffer();
+            for (float v : mel) {
+                sb.put(Fp16Conversions.floatToFp16(v));
+            }
+            input = OnnxTensor.createTensor(env, b, shape, OnnxJavaType.FLOAT16);
+        } else {
+            input = OnnxTensor.createTensor(env, FloatBuffer.wrap(mel), shape);
+        }
+        try (input) {
+            return graph.encoder.run(Map.of(WhisperGraph.INPUT_FEATURES, input));
+        } finally {
+            clock.encoderNanos += System.nanoTime() - featuresDone;
+        }
+    }
+
+    /** The text of {@code t[from, to)}, timestamps and other special tokens left out. */
+    String text(long[] t, int from, int to) {
+        long[] textTokens = new long[to - from];
+        int k = 0;
+        for (int i = from; i < to; i++) {
+            if (t[i] < tokens.eot()) {
+                textTokens[k++] = t[i];
+            }
+        }
+        return k == 0 ? "" : tokenizer.decode(Arrays.copyOf(textTokens, k), true);
+    }
+
+    static double compressionRatio(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0) {
+            return 0;
+        }
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        try {
+            deflater.setInput(bytes);
+            deflater.finish();
+            byte[] out = new byte[bytes.length + 64];
+            int size = 0;
+            while (!deflater.finished()) {
+                size += deflater.deflate(out);
+            }
+            return (double) bytes.length / size;
+        } finally {
+            deflater.end();
+        }
+    }
+
+    static double rms(float[] samples, int offset, int length) {
+        if (length <= 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (int i = offset; i < offset + length; i++) {
+            sum += (double) samples[i] * samples[i];
+        }
+        return Math.sqrt(sum / length);
+    }
+}

@@ -1,0 +1,204 @@
+package dev.genloom.plugins.whisper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.genloom.api.ErrorKind;
+import dev.genloom.api.GenloomException;
+import dev.genloom.api.ModelInfo;
+import dev.genloom.api.Segment;
+import dev.genloom.api.SegmentListener;
+import dev.genloom.api.SpeechToText;
+import dev.genloom.api.Transcript;
+import dev.genloom.api.TranscriptionOptions;
+import dev.genloom.api.media.Audio;
+import dev.genloom.plugins.whisper.features.LogMel;
+import dev.genloom.spi.ModelContext;
+import dev.genloom.spi.Tokenizer;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * A Whisper export: features, encoder and decoder sessions, tokenizer and token ids, and (opened on
+ * first use) the voice-activity detector. Safe for concurrent calls: each call has its own state.
+ */
+final class WhisperModel implements SpeechToText {
+
+    private final ModelContext ctx;
+    private final ModelInfo info;
+    private final WhisperGraph graph;
+    private final Tokenizer tokenizer;
+    private final WhisperTokens tokens;
+    private final LogMel mel;
+    final Transcriber transcriber;
+    private final Object vadLock = new Object();
+    private VoiceActivity vad;
+
+    private WhisperModel(ModelContext ctx, WhisperGraph graph, Tokenizer tokenizer, WhisperTokens tokens, LogMel mel) {
+        this.ctx = ctx;
+        this.info = ctx.info();
+        this.graph = graph;
+        this.tokenizer = tokenizer;
+        this.tokens = tokens;
+        this.mel = mel;
+        JsonNode config = ctx.folder().config();
+        this.transcriber = new Transcriber(graph, ctx.sessions().environment(), tokens, tokenizer, features(mel),
+                config.path("max_target_positions").asInt(448), booleanOption(ctx, "cache", true));
+    }
+
+    static WhisperModel open(ModelContext ctx) {
+        if (!ctx.folder().has("tokenizer.json")) {
+            throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, "no tokenizer.json in " + ctx.folder().path(),
+                    "a Whisper export carries its tokenizer (tokenizer.json) beside config.json");
+        }
+        JsonNode pre = ctx.folder().json("preprocessor_config.json").orElseGet(
+                () -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+        LogMel mel = LogMel.from(pre);
+        WhisperGraph graph = WhisperGraph.open(ctx);
+        Tokenizer tokenizer = null;
+        try {
+            if (mel.mels() != graph.melBins || mel.frames() != graph.frames) {
+                throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, ctx.folder().path()
+                        + ": preprocessor_config.json gives " + mel.mels() + " mel bins x " + mel.frames()
+                        + " frames, but " + graph.encoderFile.getFileName() + " takes " + graph.melBins + " x "
+                        + graph.frames, "large-v3 takes 128 mel bins, the others 80: keep the export's own "
+                        + "preprocessor_config.json", null);
+            }
+            tokenizer = ctx.tokenizers().load(ctx.folder().resolve("tokenizer.json"));
+            WhisperTokens tokens = WhisperTokens.read(ctx.folder(), tokenizer);
+            return new WhisperModel(ctx, graph, tokenizer, tokens, mel);
+        } catch (RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            graph.close();
+            throw e;
+        }
+    }
+
+    private static float[] at(Audio mono, int rate) {
+        if (mono.sampleRate() != rate) {
+            throw GenloomException.invalidInput("resampling is not ready yet");
+        }
+        return mono.samples();
+    }
+
+    WhisperTokens tokens() {
+        return tokens;
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    @Override
+    public Transcript transcribe(Audio audio, TranscriptionOptions options, SegmentListener listener) {
+        Objects.requireNonNull(audio, "audio");
+        TranscriptionOptions o = options == null ? TranscriptionOptions.defaults() : options;
+        SegmentListener l = listener == null ? SegmentListener.NONE : listener;
+        String language = checkLanguage(o);
+        boolean translate = o.task() == TranscriptionOptions.Task.TRANSLATE;
+        if (translate && !tokens.multilingual()) {
+            throw GenloomException.invalidInput("model '" + info.name() + "' is English-only and cannot translate",
+                    "use a multilingual Whisper (without .en) for --task translate");
+        }
+        Transcriber.Request request = new Transcriber.Request(language, translate, o.timestamps(), o.beams());
+        if (audio.isEmpty()) {
+            return new Transcript("", language == null && !tokens.multilingual() ? "en" : language, List.of());
+        }
+        float[] samples = at(audio.toMono(), mel.sampleRate());
+        Transcriber.Outcome out;
+        if (o.vad()) {
+            out = vad().transcribe(samples, mel.sampleRate(), transcriber, request, l);
+        } else {
+            out = transcriber.transcribe(samples, request, l, DoubleUnaryOperator.identity());
+        }
+        List<Segment> segments = o.timestamps() ? out.segments() : List.of();
+        return new Transcript(out.text(), out.language(), segments, out.clock().timings());
+    }
+
+    /** The language to decode in: checked against the model; null where a multilingual model detects it. */
+    private String checkLanguage(TranscriptionOptions o) {
+        String language = o.language() == null ? null : o.language().trim().toLowerCase(java.util.Locale.ROOT);
+        if (!tokens.multilingual()) {
+            if (language != null && !language.equals("en") && !language.equals("english")) {
+                throw GenloomException.invalidInput("model '" + info.name() + "' is English-only; it cannot "
+                        + "transcribe language '" + o.language() + "'", "use a multilingual Whisper (without .en)");
+            }
+            return "en";
+        }
+        if (language == null) {
+            return null;
+        }
+        if (!tokens.languages().containsKey(language)) {
+            throw GenloomException.invalidInput("model '" + info.name() + "' knows no language '" + o.language()
+                    + "'", "languages are ISO codes: " + String.join(" ", tokens.languages().keySet()));
+        }
+        return language;
+    }
+
+    private static boolean booleanOption(ModelContext ctx, String key, boolean otherwise) {
+        Object v = ctx.options().get(key);
+        if (v == null) {
+            return otherwise;
+        }
+        String s = v.toString().trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw GenloomException.invalidInput("load option " + key + " must be true or false, got '" + v + "'");
+    }
+
+    private VoiceActivity vad() {
+        synchronized (vadLock) {
+            if (vad == null) {
+                vad = VoiceActivity.open(ctx);
+            }
+            return vad;
+        }
+    }
+
+    private static Transcriber.Features features(LogMel mel) {
+        return new Transcriber.Features() {
+            @Override
+            public float[] window(float[] samples, int offset, int length) {
+                return mel.compute(samples, offset, length);
+            }
+
+            @Override
+            public int mels() {
+                return mel.mels();
+            }
+
+            @Override
+            public int frames() {
+                return mel.frames();
+            }
+
+            @Override
+            public int hop() {
+                return mel.hop();
+            }
+
+            @Override
+            public int sampleRate() {
+                return mel.sampleRate();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        try {
+            graph.close();
+        } finally {
+            tokenizer.close();
+            synchronized (vadLock) {
+                if (vad != null) {
+                    vad.close();
+                }
+            }
+        }
+    }
+}

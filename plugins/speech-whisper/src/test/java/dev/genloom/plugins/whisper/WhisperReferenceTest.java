@@ -1,0 +1,101 @@
+package dev.genloom.plugins.whisper;
+
+import dev.genloom.api.SpeechToText;
+import dev.genloom.api.Transcript;
+import dev.genloom.api.TranscriptionOptions;
+import dev.genloom.api.media.Audio;
+import dev.genloom.runtime.Genloom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Against the trained toy-whisper-en under {@code GENLOOM_TEST_MODELS}: every held-out clip's
+ * transcript equals the reference output of an independent implementation on the same files.
+ */
+class WhisperReferenceTest {
+
+    record Clip(String file, String truth, String reference) {
+    }
+
+    static Path folder;
+    static List<Clip> clips;
+    static Genloom genloom;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        String dir = System.getenv("GENLOOM_TEST_MODELS");
+        Assumptions.assumeTrue(dir != null && !dir.isBlank(),
+                "GENLOOM_TEST_MODELS is not set: skipping the toy-whisper-en reference tests");
+        folder = Path.of(dir).resolve("toy-whisper-en");
+        Assumptions.assumeTrue(Files.isDirectory(folder), "no " + folder + ": skipping");
+        clips = new ArrayList<>();
+        List<String> lines = Files.readAllLines(folder.resolve("heldout/transcripts.tsv"), StandardCharsets.UTF_8);
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            clips.add(new Clip(f[0], f[1], f[2]));
+        }
+        genloom = Genloom.builder().environment(Map.of()).device("cpu").threads(1).build();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (genloom != null) {
+            genloom.close();
+        }
+    }
+
+    @Test
+    void everyHeldOutClipGivesTheReferenceOutput() {
+        assertEquals(20, clips.size());
+        SpeechToText stt = genloom.model(folder.toString(), SpeechToText.class);
+        List<String> wrong = new ArrayList<>();
+        int equalToTruth = 0;
+        for (Clip c : clips) {
+            Transcript t = stt.transcribe(Audio.readWav(folder.resolve("heldout").resolve(c.file())));
+            if (!t.text().equals(c.reference())) {
+                wrong.add(c.file() + ": got '" + t.text() + "', reference '" + c.reference() + "'");
+            }
+            if (t.text().equals(c.truth())) {
+                equalToTruth++;
+            }
+            assertEquals("en", t.language());
+        }
+        assertTrue(wrong.isEmpty(), wrong.size() + " clips differ from the reference:\n" + String.join("\n", wrong));
+        assertEquals(15, equalToTruth, "the README says 15 of 20 references equal the true text");
+    }
+
+    @Test
+    void theCachedAndUncachedDecodersAgreeOnRealWeights() {
+        SpeechToText cached = genloom.model(folder.toString(), SpeechToText.class);
+        SpeechToText full = (SpeechToText) genloom.model(folder.toString(), "whisper", Map.of("cache", false));
+        for (Clip c : clips.subList(0, 4)) {
+            Audio a = Audio.readWav(folder.resolve("heldout").resolve(c.file()));
+            assertEquals(cached.transcribe(a).text(), full.transcribe(a).text(), c.file());
+        }
+    }
+
+    @Test
+    void silenceGivesNoWordsAndBeamsStillTranscribe() {
+        SpeechToText stt = genloom.model(folder.toString(), SpeechToText.class);
+        assertEquals("", stt.transcribe(Audio.mono(new float[16000 * 10], 16000)).text());
+        Clip c = clips.get(1);
+        Transcript beam = stt.transcribe(Audio.readWav(folder.resolve("heldout").resolve(c.file())),
+                TranscriptionOptions.defaults().withBeams(4));
+        assertEquals(c.truth(), beam.text(), "a clip greedy gets right is right with beams too");
+    }
+}
