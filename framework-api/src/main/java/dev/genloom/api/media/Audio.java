@@ -104,6 +104,34 @@ public final class Audio {
         return new Audio(out, sampleRate, 1);
     }
 
+    /** The audio at another sample rate, band-limited (see {@link Resampler}); itself where the rate is equal. */
+    public Audio resample(int rate) {
+        if (rate == sampleRate) {
+            return this;
+        }
+        Resampler r = Resampler.of(sampleRate, rate);
+        if (channels == 1) {
+            return wrap(r.apply(samples), rate, 1);
+        }
+        float[][] perChannel = new float[channels][];
+        for (int c = 0; c < channels; c++) {
+            perChannel[c] = r.apply(channel(c));
+        }
+        int frames = perChannel[0].length;
+        float[] out = new float[frames * channels];
+        for (int f = 0; f < frames; f++) {
+            for (int c = 0; c < channels; c++) {
+                out[f * channels + c] = perChannel[c][f];
+            }
+        }
+        return wrap(out, rate, channels);
+    }
+
+    /** The channels averaged, at {@code rate}: what speech models take. */
+    public Audio monoAt(int rate) {
+        return toMono().resample(rate);
+    }
+
     public static Audio readWav(Path file) {
         return WavCodec.read(file);
     }

@@ -76,13 +76,6 @@ final class WhisperModel implements SpeechToText {
         }
     }
 
-    private static float[] at(Audio mono, int rate) {
-        if (mono.sampleRate() != rate) {
-            throw GenloomException.invalidInput("resampling is not ready yet");
-        }
-        return mono.samples();
-    }
-
     WhisperTokens tokens() {
         return tokens;
     }
@@ -107,7 +100,7 @@ final class WhisperModel implements SpeechToText {
         if (audio.isEmpty()) {
             return new Transcript("", language == null && !tokens.multilingual() ? "en" : language, List.of());
         }
-        float[] samples = at(audio.toMono(), mel.sampleRate());
+        float[] samples = audio.monoAt(mel.sampleRate()).samples();
         Transcriber.Outcome out;
         if (o.vad()) {
             out = vad().transcribe(samples, mel.sampleRate(), transcriber, request, l);

@@ -104,8 +104,8 @@ class WhisperTestKitTest {
 
     @Test
     void cachedAndUncachedDecodingGiveTheSameTranscripts() {
-        Audio a = Audio.mono(babble(12, 2), RATE);
-        for (TranscriptionOptions o : List.of(TranscriptionOptions.defaults(), TIMED, TIMED.withBeams(3))) {
+        Audio a = Audio.mono(babble(6, 2), RATE);
+        for (TranscriptionOptions o : List.of(TranscriptionOptions.defaults(), TIMED.withBeams(3))) {
             Transcript cached = stt(kit, Map.of()).transcribe(a, o);
             Transcript full = stt(kit, Map.of("cache", false)).transcribe(a, o);
             assertEquals(full, cached, "options " + o);
@@ -216,6 +216,22 @@ class WhisperTestKitTest {
             x[i] = (float) (1e-4 * (r.nextDouble() * 2 - 1));
         }
         return x;
+    }
+
+    @Test
+    void anyRateAndChannelCountIsBroughtTo16kMono() {
+        float[] mono16k = babble(6, 11);
+        // the same sound at 48 kHz stereo (each channel the same)
+        Audio a48 = Audio.mono(mono16k, RATE).resample(48000);
+        float[] m = a48.samples();
+        float[] stereo = new float[m.length * 2];
+        for (int i = 0; i < m.length; i++) {
+            stereo[2 * i] = m[i];
+            stereo[2 * i + 1] = m[i];
+        }
+        SpeechToText stt = stt(kit, Map.of());
+        assertEquals(stt.transcribe(Audio.mono(mono16k, RATE)).text(),
+                stt.transcribe(new Audio(stereo, 48000, 2)).text());
     }
 
     @Test
