@@ -27,9 +27,11 @@ final class LogitRules {
 
     /**
      * Applies the rules to {@code logits} (length the vocabulary) given the {@code count} tokens
-     * generated so far in {@code generated} (after the prompt).
+     * generated so far in {@code generated} (after the prompt), and returns the log of the softmax
+     * normaliser of the result ({@code log sum exp(logits)}), so that a token's log-probability is
+     * {@code logits[t] - result}. One pass of {@code exp} over the vocabulary.
      */
-    void apply(float[] logits, long[] generated, int count, boolean timestamps) {
+    double apply(float[] logits, long[] generated, int count, boolean timestamps) {
         for (int t : tokens.suppress()) {
             forbid(logits, t);
         }
@@ -41,7 +43,7 @@ final class LogitRules {
         int tsBegin = tokens.timestampBegin();
         if (!timestamps) {
             forbidRange(logits, tsBegin, vocab);
-            return;
+            return logSumExp(logits, 0, logits.length);
         }
         forbid(logits, tokens.noTimestamps());
         int eot = tokens.eot();
@@ -72,30 +74,38 @@ final class LogitRules {
             forbidRange(logits, lastAllowed + 1, vocab);
         }
         // where the timestamps together outweigh every text token, a timestamp must come
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
+        double all = logSumExp(logits, 0, logits.length);
+        if (all == Double.NEGATIVE_INFINITY) {
+            return all;
         }
-        if (max == Double.NEGATIVE_INFINITY) {
-            return;
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        double logZ = max + Math.log(sum);
-        double tsSum = 0;
-        for (int i = tsBegin; i < vocab; i++) {
-            tsSum += Math.exp(logits[i] - max);
-        }
-        double timestampLogprob = tsSum == 0 ? Double.NEGATIVE_INFINITY : max + Math.log(tsSum) - logZ;
+        double stamps = logSumExp(logits, tsBegin, vocab);
         double maxText = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < tsBegin; i++) {
             maxText = Math.max(maxText, logits[i]);
         }
-        if (timestampLogprob > maxText - logZ) {
+        if (stamps - all > maxText - all) {
             forbidRange(logits, 0, tsBegin);
+            return stamps;
         }
+        return all;
+    }
+
+    /** {@code log sum exp} of {@code v[from, to)}; {@code -inf} where all are. */
+    static double logSumExp(float[] v, int from, int to) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+            if (v[i] > max) {
+                max = v[i];
+            }
+        }
+        if (max == Float.NEGATIVE_INFINITY) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += Math.exp(v[i] - max);
+        }
+        return max + Math.log(sum);
     }
 
     private void forbid(float[] logits, int token) {

@@ -177,8 +177,10 @@ final class WhisperGraph implements AutoCloseable {
     }
 
     /**
-     * Opens the export's sessions: {@code onnx/encoder_model*}, then the merged decoder or the split
-     * pair (load option {@code decoder}: {@code merged} or {@code split}; default merged where present).
+     * Opens the export's sessions: {@code onnx/encoder_model*}, then the split pair or the merged
+     * decoder (load option {@code decoder}: {@code merged} or {@code split}; default: the split pair
+     * where both files are present, since the merged graph's {@code If} hands the whole
+     * cross-attention cache back as an output at every step, else merged).
      * Each stem takes the dtype variant the host prefers.
      */
     static WhisperGraph open(ModelContext ctx) {
@@ -197,7 +199,7 @@ final class WhisperGraph implements AutoCloseable {
         boolean useMerged = switch (choice) {
             case "merged" -> true;
             case "split" -> false;
-            default -> merged.isPresent() || plain.isEmpty() || withPast.isEmpty();
+            default -> plain.isEmpty() || withPast.isEmpty();
         };
         List<String> onnxFiles = ctx.folder().files().stream().filter(f -> f.endsWith(".onnx")).toList();
         Path decoderFile;

@@ -87,10 +87,9 @@ final class WindowDecoder {
         double sum = 0;
         boolean finished = false;
         while (true) {
-            rules.apply(logits, out, n, s.timestamps());
-            double[] logprobs = logSoftmax(logits, 1.0);
-            int next = s.temperature() > 0 ? sample(logits, s.temperature(), random) : argmax(logprobs);
-            sum += logprobs[next];
+            double logZ = rules.apply(logits, out, n, s.timestamps());
+            int next = s.temperature() > 0 ? sample(logits, s.temperature(), random) : argmax(logits);
+            sum += logits[next] - logZ;
             if (next == tokens.eot()) {
                 finished = true;
                 break;
@@ -133,11 +132,10 @@ final class WindowDecoder {
             for (int p = 0; p < live.size(); p++) {
                 Beam b = live.get(p);
                 float[] l = logits[b.row()];
-                rules.apply(l, b.tokens(), b.length(), s.timestamps());
-                double[] lp = logSoftmax(l, 1.0);
-                for (int t : top(lp, width + 1)) {
-                    if (lp[t] != Double.NEGATIVE_INFINITY) {
-                        candidates.add(new Candidate(p, t, b.score() + lp[t]));
+                double logZ = rules.apply(l, b.tokens(), b.length(), s.timestamps());
+                for (int t : top(l, width + 1)) {
+                    if (l[t] != Float.NEGATIVE_INFINITY) {
+                        candidates.add(new Candidate(p, t, b.score() + l[t] - logZ));
                     }
                 }
             }
@@ -199,7 +197,7 @@ final class WindowDecoder {
         if (id < 0 || id >= firstLogits.length) {
             return 0;
         }
-        return Math.exp(logSoftmax(firstLogits, 1.0)[id]);
+        return Math.exp(firstLogits[id] - LogitRules.logSumExp(firstLogits, 0, firstLogits.length));
     }
 
     static double[] logSoftmax(float[] logits, double temperature) {
@@ -219,7 +217,7 @@ final class WindowDecoder {
         return out;
     }
 
-    static int argmax(double[] v) {
+    static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
             if (v[i] > v[best]) {
@@ -248,11 +246,11 @@ final class WindowDecoder {
     }
 
     /** Indices of the k largest values, largest first. */
-    static int[] top(double[] v, int k) {
+    static int[] top(float[] v, int k) {
         k = Math.min(k, v.length);
         int[] idx = new int[k];
-        double[] val = new double[k];
-        Arrays.fill(val, Double.NEGATIVE_INFINITY);
+        float[] val = new float[k];
+        Arrays.fill(val, Float.NEGATIVE_INFINITY);
         Arrays.fill(idx, -1);
         for (int i = 0; i < v.length; i++) {
             if (v[i] > val[k - 1]) {
