@@ -98,4 +98,55 @@ class WhisperReferenceTest {
                 TranscriptionOptions.defaults().withBeams(4));
         assertEquals(c.truth(), beam.text(), "a clip greedy gets right is right with beams too");
     }
+
+    static String[] cli(int expectedStatus, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        String[] full = new String[args.length + 1];
+        full[0] = "-q";
+        System.arraycopy(args, 0, full, 1, args.length);
+        int status = dev.genloom.runtime.cli.GenloomCli.execute(full, new java.io.PrintWriter(out),
+                new java.io.PrintWriter(err));
+        assertEquals(expectedStatus, status, err.toString());
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    @Test
+    void theCliTranscribesSeveralFilesWithOneModelInEveryFormat() throws Exception {
+        Path heldout = folder.resolve("heldout");
+        Clip a = clips.get(1);
+        Clip b = clips.get(2);
+        // one file: txt is the transcript alone, so scripts can compare it
+        String one = cli(0, "speech-to-text", "-m", folder.toString(), heldout.resolve(a.file()).toString())[0];
+        assertEquals(a.reference().strip() + "\n", one);
+        String two = cli(0, "speech-to-text", "-m", folder.toString(), heldout.resolve(a.file()).toString(),
+                heldout.resolve(b.file()).toString())[0];
+        assertEquals("==> " + heldout.resolve(a.file()) + " <==\n" + a.reference().strip() + "\n==> "
+                + heldout.resolve(b.file()) + " <==\n" + b.reference().strip() + "\n", two);
+        String srt = cli(0, "speech-to-text", "-m", folder.toString(), "--format", "srt",
+                heldout.resolve(a.file()).toString())[0];
+        // subtitles decode with timestamps, which this toy was never trained on: check the form only
+        assertTrue(srt.matches("(?s)1\n00:00:0\\d,\\d{3} --> 00:00:0\\d,\\d{3}\n\\S.*\n\n"), srt);
+        String vtt = cli(0, "speech-to-text", "-m", folder.toString(), "--format", "vtt",
+                heldout.resolve(a.file()).toString())[0];
+        assertTrue(vtt.startsWith("WEBVTT\n\n00:00:00.000 --> "), vtt);
+        String json = cli(0, "speech-to-text", "-m", folder.toString(), "--format", "json",
+                heldout.resolve(b.file()).toString())[0];
+        com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertEquals(b.reference(), node.path("text").asText());
+        assertEquals("en", node.path("language").asText());
+        assertEquals(1, node.path("timings").path("windows").asInt());
+
+        String[] refused = cli(2, "speech-to-text", "-m", folder.toString(), "--language", "fr",
+                heldout.resolve(a.file()).toString());
+        assertTrue(refused[1].contains("English-only"), refused[1]);
+        Path notAudio = Files.createTempFile("not-audio", ".wav");
+        try {
+            Files.writeString(notAudio, "this is text, not sound");
+            String[] bad = cli(2, "speech-to-text", "-m", folder.toString(), notAudio.toString());
+            assertTrue(bad[1].contains(notAudio.getFileName().toString()), bad[1]);
+        } finally {
+            Files.deleteIfExists(notAudio);
+        }
+    }
 }
