@@ -167,9 +167,17 @@ final class Transcriber {
                         seek += segmentFrames;
                         continue;
                     }
-                    int advance = split(r.tokens(), timeOffset, segmentFrames, segmentSeconds, n, rate, toOriginal,
-                            segments, text, listener);
-                    seek += advance > 0 ? advance : segmentFrames;
+                    Cut cut = cut(r.tokens(), segmentFrames, segmentSeconds);
+                    for (Piece p : cut.pieces()) {
+                        String s = text(r.tokens(), p.from(), p.to());
+                        if (!s.isBlank()) {
+                            Segment seg = segment(toOriginal, timeOffset + p.start(), timeOffset + p.end(), s, n, rate);
+                            segments.add(seg);
+                            text.append(s);
+                            listener.onSegment(seg);
+                        }
+                    }
+                    seek += cut.advanceFrames();
                 }
             }
         } catch (OrtException e) {
@@ -183,23 +191,32 @@ final class Transcriber {
         return new Outcome(text.toString(), language, segments, clock);
     }
 
+    /** A piece of a window's tokens, {@code [from, to)}, between two timestamps (seconds from the window's start). */
+    record Piece(int from, int to, double start, double end) {
+    }
+
+    /** How a window's tokens divide into pieces, and how many mel frames to move on. */
+    record Cut(List<Piece> pieces, int advanceFrames) {
+    }
+
     /**
      * Cuts a window's tokens into segments at each pair of consecutive timestamps (Whisper's rule)
-     * and returns how many frames to move on: to the last complete timestamp, or the whole window
-     * where the text ends with a lone timestamp or has no pair.
+     * and says how far to move on: to the last complete timestamp, or the whole window where the
+     * text ends with a lone timestamp (the window was used up) or has no pair at all (one piece,
+     * ending at its last timestamp if any, else at the window's end). Text after the last pair that
+     * no timestamp closes is left out: the next window starts there and decodes it whole.
      */
-    private int split(long[] t, double timeOffset, int segmentFrames, double segmentSeconds, int n, int rate,
-                      DoubleUnaryOperator toOriginal, List<Segment> segments, StringBuilder text,
-                      SegmentListener listener) {
+    Cut cut(long[] t, int segmentFrames, double segmentSeconds) {
         int count = t.length;
-        boolean singleTimestampEnding = count >= 2 && !tokens.isTimestamp(t[count - 2]) && tokens.isTimestamp(t[count - 1])
-                || count == 1 && tokens.isTimestamp(t[0]);
+        boolean singleTimestampEnding = count >= 2 && !tokens.isTimestamp(t[count - 2])
+                && tokens.isTimestamp(t[count - 1]) || count == 1 && tokens.isTimestamp(t[0]);
         List<Integer> slices = new ArrayList<>();
         for (int i = 1; i < count; i++) {
             if (tokens.isTimestamp(t[i - 1]) && tokens.isTimestamp(t[i])) {
                 slices.add(i);
             }
         }
+        List<Piece> pieces = new ArrayList<>();
         if (!slices.isEmpty()) {
             if (singleTimestampEnding) {
                 slices.add(count);
@@ -207,22 +224,16 @@ final class Transcriber {
             int last = 0;
             for (int cut : slices) {
                 double start = tokens.seconds(t[last]);
-                double end = tokens.seconds(t[cut - 1]);
-                String s = text(t, last, cut);
-                if (!s.isBlank()) {
-                    Segment seg = segment(toOriginal, timeOffset + start, timeOffset + Math.max(start, end), s, n, rate);
-                    segments.add(seg);
-                    text.append(s);
-                    listener.onSegment(seg);
-                }
+                double end = Math.max(start, tokens.seconds(t[cut - 1]));
+                pieces.add(new Piece(last, cut, start, end));
                 last = cut;
             }
             if (singleTimestampEnding) {
-                return segmentFrames;
+                return new Cut(pieces, segmentFrames);
             }
-            long lastTimestamp = t[last - 1];
-            int framesPerToken = 2; // each timestamp step (0.02 s) is two mel frames (0.01 s each)
-            return (int) ((lastTimestamp - tokens.timestampBegin()) * framesPerToken);
+            // each timestamp step (0.02 s) is two mel frames (0.01 s each)
+            int advance = (int) ((t[last - 1] - tokens.timestampBegin()) * 2);
+            return new Cut(pieces, advance > 0 ? advance : segmentFrames);
         }
         double duration = segmentSeconds;
         long lastTimestamp = -1;
@@ -234,14 +245,8 @@ final class Transcriber {
         if (lastTimestamp > tokens.timestampBegin()) {
             duration = tokens.seconds(lastTimestamp);
         }
-        String s = text(t, 0, count);
-        if (!s.isBlank()) {
-            Segment seg = segment(toOriginal, timeOffset, timeOffset + duration, s, n, rate);
-            segments.add(seg);
-            text.append(s);
-            listener.onSegment(seg);
-        }
-        return segmentFrames;
+        pieces.add(new Piece(0, count, 0, duration));
+        return new Cut(pieces, segmentFrames);
     }
 
     private Segment segment(DoubleUnaryOperator toOriginal, double start, double end, String text, int n, int rate) {
