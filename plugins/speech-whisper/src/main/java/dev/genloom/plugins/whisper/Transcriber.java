@@ -258,6 +258,14 @@ final class Transcriber {
         return new Segment(os, oe, text);
     }
 
+    /** One window (the first 30 s of {@code samples}) encoded and decoded once, as asked: for tests. */
+    WindowDecoder.Result decodeWindow(float[] samples, WindowDecoder.Settings settings) throws OrtException {
+        try (OrtSession.Result encoded = encode(samples, 0, Math.min(samples.length, features.windowSamples()),
+                new Clock())) {
+            return decoder.decode((OnnxTensor) encoded.get(WhisperGraph.LAST_HIDDEN_STATE).orElseThrow(), settings);
+        }
+    }
+
     /** Decodes, and decodes again at rising temperatures where the result loops. */
     private WindowDecoder.Result decodeWithFallback(OnnxTensor hidden, long[] prompt, boolean timestamps, int beams,
                                                     int window, Clock clock) throws OrtException {
