@@ -10,7 +10,7 @@ import dev.genloom.api.SpeechToText;
 import dev.genloom.api.Transcript;
 import dev.genloom.api.TranscriptionOptions;
 import dev.genloom.api.media.Audio;
-import dev.genloom.plugins.whisper.features.LogMel;
+import dev.genloom.plugins.whisper.features.LogMelSpectrogram;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.Tokenizer;
 
@@ -29,12 +29,12 @@ final class WhisperModel implements SpeechToText {
     private final WhisperGraph graph;
     private final Tokenizer tokenizer;
     private final WhisperTokens tokens;
-    private final LogMel mel;
+    private final LogMelSpectrogram mel;
     final Transcriber transcriber;
     private final Object vadLock = new Object();
     private VoiceActivity vad;
 
-    private WhisperModel(ModelContext ctx, WhisperGraph graph, Tokenizer tokenizer, WhisperTokens tokens, LogMel mel) {
+    private WhisperModel(ModelContext ctx, WhisperGraph graph, Tokenizer tokenizer, WhisperTokens tokens, LogMelSpectrogram mel) {
         this.ctx = ctx;
         this.info = ctx.info();
         this.graph = graph;
@@ -53,7 +53,8 @@ final class WhisperModel implements SpeechToText {
         }
         JsonNode pre = ctx.folder().json("preprocessor_config.json").orElseGet(
                 () -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
-        LogMel mel = LogMel.from(pre);
+        LogMelSpectrogram mel = LogMelSpectrogram.fromPreprocessorConfig(pre,
+                ctx.folder().path().resolve("preprocessor_config.json").toString());
         WhisperGraph graph = WhisperGraph.open(ctx);
         Tokenizer tokenizer = null;
         try {
@@ -100,10 +101,10 @@ final class WhisperModel implements SpeechToText {
         if (audio.isEmpty()) {
             return new Transcript("", language == null && !tokens.multilingual() ? "en" : language, List.of());
         }
-        float[] samples = audio.monoAt(mel.sampleRate()).samples();
+        float[] samples = audio.monoAt(mel.samplingRate()).samples();
         Transcriber.Outcome out;
         if (o.vad()) {
-            out = vad().transcribe(samples, mel.sampleRate(), transcriber, request, l);
+            out = vad().transcribe(samples, mel.samplingRate(), transcriber, request, l);
         } else {
             out = transcriber.transcribe(samples, request, l, DoubleUnaryOperator.identity());
         }
@@ -152,7 +153,7 @@ final class WhisperModel implements SpeechToText {
         }
     }
 
-    private static Transcriber.Features features(LogMel mel) {
+    private static Transcriber.Features features(LogMelSpectrogram mel) {
         return new Transcriber.Features() {
             @Override
             public float[] window(float[] samples, int offset, int length) {
@@ -171,12 +172,12 @@ final class WhisperModel implements SpeechToText {
 
             @Override
             public int hop() {
-                return mel.hop();
+                return mel.hopLength();
             }
 
             @Override
             public int sampleRate() {
-                return mel.sampleRate();
+                return mel.samplingRate();
             }
         };
     }

@@ -242,14 +242,15 @@ class WhisperTestKitTest {
             stereo[2 * i + 1] = m[i];
         }
         Audio a48 = new Audio(stereo, 48000, 2);
-        dev.genloom.plugins.whisper.features.LogMel mel = dev.genloom.plugins.whisper.features.LogMel.whisper(80);
+        dev.genloom.plugins.whisper.features.LogMelSpectrogram mel =
+                dev.genloom.plugins.whisper.features.LogMelSpectrogram.whisper(80);
         float[] direct = mel.compute(mono16k, 0, mono16k.length);
         float[] back = a48.monoAt(RATE).samples();
         assertEquals(mono16k.length, back.length);
         float[] converted = mel.compute(back, 0, back.length);
         // the round trip keeps everything below the resampler's pass band edge (0.9 x 8 kHz)
         int frames = mel.frames();
-        int usedFrames = mono16k.length / mel.hop();
+        int usedFrames = mono16k.length / mel.hopLength();
         double worst = 0;
         for (int b = 0; b < 70; b++) { // mel bin 70 is centred near 5.9 kHz
             for (int t = 2; t < usedFrames - 2; t++) {
