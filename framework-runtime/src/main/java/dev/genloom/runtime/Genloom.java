@@ -244,7 +244,8 @@ public final class Genloom implements AutoCloseable {
                 s.device());
         Map<String, Object> options = new LinkedHashMap<>(resolved.options());
         options.putAll(callerOptions);
-        HostModelContext context = new HostModelContext(resolved.folder(), info, s, tokenizers.get(), options);
+        HostModelContext context = new HostModelContext(resolved.folder(), info, s, tokenizers.get(), options,
+                companion -> store.companion(companion).map(f -> (dev.genloom.spi.ModelFolder) f));
         long start = System.nanoTime();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

@@ -131,4 +131,51 @@ class GenloomTest {
             assertEquals(1, genloom.loadedModels().size());
         }
     }
+
+    /** A model folder the class path test family loads into a probe that hands back its context. */
+    private static dev.genloom.spi.ModelContext contextOf(Genloom genloom, String model) {
+        dev.genloom.runtime.plugins.ClasspathTestFamily.lastContext = null;
+        genloom.model(model);
+        return java.util.Objects.requireNonNull(dev.genloom.runtime.plugins.ClasspathTestFamily.lastContext);
+    }
+
+    @Test
+    void aLoadingModelFindsItsCompanionInTheModelDirectoriesOrTheCache() throws Exception {
+        Path models = java.nio.file.Files.createDirectories(tmp.resolve("models"));
+        Path cache = java.nio.file.Files.createDirectories(tmp.resolve("cache"));
+        java.nio.file.Files.createDirectories(models.resolve("probe"));
+        java.nio.file.Files.writeString(models.resolve("probe/classpath-test.txt"), "");
+        java.nio.file.Files.createDirectories(cache.resolve("silero-vad"));
+        java.nio.file.Files.write(cache.resolve("silero-vad/silero_vad.onnx"), new byte[] {1});
+
+        try (Genloom genloom = Genloom.builder().environment(Map.of("GENLOOM_CACHE", cache.toString()))
+                .modelsDir(models).device("cpu").threads(1).build()) {
+            dev.genloom.spi.ModelContext context = contextOf(genloom, "probe");
+
+            java.util.Optional<dev.genloom.spi.ModelFolder> vad = context.companion("silero-vad");
+            assertTrue(vad.isPresent(), "silero-vad in the cache, without config.json, is a companion");
+            assertEquals(cache.resolve("silero-vad").toRealPath(), vad.get().path().toRealPath());
+            assertTrue(vad.get().has("silero_vad.onnx"));
+            assertTrue(context.companion("silero-vad-v9").isEmpty());
+
+            // one in a model directory comes before the cache's
+            java.nio.file.Files.createDirectories(models.resolve("silero-vad"));
+            java.nio.file.Files.write(models.resolve("silero-vad/silero_vad.onnx"), new byte[] {2});
+            assertEquals(models.resolve("silero-vad").toRealPath(),
+                    context.companion("silero-vad").orElseThrow().path().toRealPath());
+        }
+    }
+
+    @Test
+    void aMissingCompanionIsEmpty() throws Exception {
+        Path models = java.nio.file.Files.createDirectories(tmp.resolve("models"));
+        Path cache = java.nio.file.Files.createDirectories(tmp.resolve("cache"));
+        java.nio.file.Files.createDirectories(models.resolve("probe"));
+        java.nio.file.Files.writeString(models.resolve("probe/classpath-test.txt"), "");
+
+        try (Genloom genloom = Genloom.builder().environment(Map.of("GENLOOM_CACHE", cache.toString()))
+                .modelsDir(models).device("cpu").threads(1).build()) {
+            assertTrue(contextOf(genloom, "probe").companion("silero-vad").isEmpty());
+        }
+    }
 }

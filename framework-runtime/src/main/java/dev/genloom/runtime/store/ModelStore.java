@@ -146,6 +146,37 @@ public final class ModelStore {
     }
 
     /**
+     * The folder of a model another model works with (see
+     * {@link dev.genloom.spi.ModelContext#companion(String)}): a name looked for in the model
+     * directories in order, then as the catalog alias of a fetched repository. The working
+     * directory is not searched and paths are refused. A folder of that name is answered whether
+     * or not it looks like a model (no {@code config.json} is needed); its user checks its files.
+     *
+     * @return the folder, or empty where no model directory holds one of that name
+     * @throws GenloomException {@code INVALID_INPUT} where the name is blank, a path, or leaves the
+     *                          model directories
+     */
+    public Optional<LocalModelFolder> companion(String name) {
+        GenloomException.require(name != null && !name.isBlank(), "no companion model name given");
+        String given = name.strip();
+        // asName refuses absolute paths, ~ and ..; findNamed keeps what it finds inside the model dirs
+        Optional<String> plain = asName(given);
+        if (plain.isEmpty()) {
+            throw GenloomException.invalidInput("companion model '" + given + "' is not a model name",
+                    "give a name such as silero-vad, found under the model directories");
+        }
+        Located found = findNamed(plain.get(), plain.get());
+        if (found == null) {
+            Optional<String> alias = aliases.apply(plain.get()).flatMap(ModelStore::asName)
+                    .filter(a -> !a.equals(plain.get()));
+            if (alias.isPresent()) {
+                found = findNamed(alias.get(), plain.get());
+            }
+        }
+        return found == null ? Optional.empty() : Optional.of(folder(found.path()));
+    }
+
+    /**
      * Every model folder in the model directories, in their order and then by name, with what
      * loads it. A folder counts when it holds {@code config.json}, {@code model_index.json},
      * {@code genloom-model.yaml} or {@code .onnx} files (directly or in {@code onnx/},

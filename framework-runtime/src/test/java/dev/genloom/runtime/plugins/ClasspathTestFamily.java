@@ -1,6 +1,7 @@
 package dev.genloom.runtime.plugins;
 
 import dev.genloom.api.Model;
+import dev.genloom.api.ModelInfo;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.ModelFamily;
 import dev.genloom.spi.ModelFolder;
@@ -39,8 +40,26 @@ public class ClasspathTestFamily implements ModelFamily {
         return folder.has("classpath-test.txt") ? Optional.of("classpath-test.txt") : Optional.empty();
     }
 
+    /** The context of the last {@link #load}, for tests of what the host hands a family. */
+    public static volatile ModelContext lastContext;
+
+    /**
+     * Loads a model that does nothing, keeping the context for a test to ask (the host hands callers
+     * a proxy of the API interfaces only, so the model itself cannot carry it out).
+     */
     @Override
     public Model load(ModelContext context) {
-        throw new UnsupportedOperationException("the class path test family loads nothing");
+        lastContext = context;
+        ModelInfo info = context.info();
+        return new Model() {
+            @Override
+            public ModelInfo info() {
+                return info;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 }

@@ -431,4 +431,48 @@ class ModelStoreTest {
         assertFalse(ModelStore.looksLikeModel(tmp.resolve("nothing")));
         assertNotNull(store().modelDirs());
     }
+
+    @Test
+    void companionsAreFoundByNameWithoutConfigJson() {
+        // silero-vad as distributed: one .onnx file and a sample, no config.json
+        touch(cache, "silero-vad/silero_vad.onnx");
+        touch(cache, "silero-vad/test.wav");
+        ModelStore store = store();
+
+        Optional<LocalModelFolder> vad = store.companion("silero-vad");
+
+        assertTrue(vad.isPresent());
+        assertEquals(cache.resolve("silero-vad"), vad.get().path());
+        assertTrue(vad.get().has("silero_vad.onnx"));
+        assertEquals("{}", vad.get().config().toString());
+        assertTrue(store.companion("other-vad").isEmpty());
+    }
+
+    @Test
+    void companionsFollowTheModelDirectoryOrderAndOrgSpellings() {
+        touch(models, "silero-vad/silero_vad.onnx");
+        touch(cache, "silero-vad/silero_vad.onnx");
+        touch(cache, "snakers4--silero-vad/silero_vad.onnx");
+        ModelStore store = store();
+
+        assertEquals(models.resolve("silero-vad"), store.companion("silero-vad").orElseThrow().path());
+        assertEquals(cache.resolve("snakers4--silero-vad"),
+                store.companion("snakers4/silero-vad").orElseThrow().path());
+        // a catalog name answers the repository it was fetched from
+        store.aliases(n -> n.equals("vad") ? Optional.of("snakers4/silero-vad") : Optional.empty());
+        assertEquals(cache.resolve("snakers4--silero-vad"), store.companion("vad").orElseThrow().path());
+    }
+
+    @Test
+    void companionsAreNotLookedForInTheWorkingDirectoryAndPathsAreRefused() {
+        touch(work, "silero-vad/silero_vad.onnx");
+        touch(models, "x/silero_vad.onnx");
+        ModelStore store = store();
+
+        assertTrue(store.companion("silero-vad").isEmpty(), "the working directory is not a model directory");
+        for (String bad : List.of("../work/silero-vad", models.resolve("x").toString(), "~/x", " ")) {
+            GenloomException e = assertThrows(GenloomException.class, () -> store.companion(bad), bad);
+            assertEquals(ErrorKind.INVALID_INPUT, e.kind(), bad);
+        }
+    }
 }
