@@ -1,20 +1,71 @@
 package dev.genloom.plugins.whisper;
 
-import dev.genloom.api.GenloomException;
+import dev.genloom.api.Segment;
 import dev.genloom.api.SegmentListener;
+import dev.genloom.plugins.whisper.vad.SileroVad;
+import dev.genloom.plugins.whisper.vad.SpeechChunk;
+import dev.genloom.plugins.whisper.vad.SpeechRegion;
+import dev.genloom.plugins.whisper.vad.VadOptions;
 import dev.genloom.spi.ModelContext;
 
-/** Voice-activity detection before Whisper (work in progress). */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whisper over the speech only: Silero VAD finds the speech regions, they are packed into chunks of
+ * at most one window (the silence between them removed), each chunk is transcribed, and segment
+ * times are mapped back to the original audio. The VAD model is the load option {@code vad_model}
+ * or the companion model {@code silero-vad}.
+ */
 final class VoiceActivity implements AutoCloseable {
-    static VoiceActivity open(ModelContext ctx) {
-        throw GenloomException.unsupported("vad is not ready yet", null);
+
+    /**
+     * Silero's threshold and minimum speech, with the wider padding and longer minimum silence
+     * that suit a recogniser: 400 ms of context on each side of speech and pauses under 2 s kept
+     * inside a region (faster-whisper's choice for the same model), so words keep their onsets
+     * and sentences are not cut at every breath.
+     */
+    static final VadOptions OPTIONS = VadOptions.DEFAULTS.withSpeechPadMs(400).withMinSilenceMs(2000);
+
+    private final SileroVad vad;
+
+    private VoiceActivity(SileroVad vad) {
+        this.vad = vad;
     }
 
-    Transcriber.Outcome transcribe(float[] samples, int rate, Transcriber t, Transcriber.Request r, SegmentListener l) {
-        throw new UnsupportedOperationException();
+    static VoiceActivity open(ModelContext ctx) {
+        return new VoiceActivity(SileroVad.open(ctx, ctx.options().get(SileroVad.OPTION)));
+    }
+
+    /** The speech regions of mono samples at {@code rate}. */
+    List<SpeechRegion> regions(float[] samples, int rate) {
+        return vad.detect(samples, rate, OPTIONS);
+    }
+
+    Transcriber.Outcome transcribe(float[] samples, int rate, int windowSamples, Transcriber transcriber,
+                                   Transcriber.Request request, SegmentListener listener) {
+        List<SpeechChunk> chunks = SpeechChunk.pack(regions(samples, rate), windowSamples);
+        StringBuilder text = new StringBuilder();
+        List<Segment> segments = new ArrayList<>();
+        Transcriber.Clock clock = new Transcriber.Clock();
+        String language = request.language();
+        for (SpeechChunk chunk : chunks) {
+            Transcriber.Request r = new Transcriber.Request(language, request.translate(), request.timestamps(),
+                    request.beams());
+            Transcriber.Outcome o = transcriber.transcribe(chunk.extract(samples), r, listener,
+                    seconds -> chunk.toOriginalSeconds(seconds, rate));
+            text.append(o.text());
+            segments.addAll(o.segments());
+            clock.add(o.clock());
+            if (language == null) {
+                language = o.language();
+            }
+        }
+        return new Transcriber.Outcome(text.toString(), language, segments, clock);
     }
 
     @Override
     public void close() {
+        vad.close();
     }
 }

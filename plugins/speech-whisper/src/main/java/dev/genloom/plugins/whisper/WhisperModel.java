@@ -104,12 +104,13 @@ final class WhisperModel implements SpeechToText {
         float[] samples = audio.monoAt(mel.samplingRate()).samples();
         Transcriber.Outcome out;
         if (o.vad()) {
-            out = vad().transcribe(samples, mel.samplingRate(), transcriber, request, l);
+            out = vad().transcribe(samples, mel.samplingRate(), mel.samplesPerWindow(), transcriber, request, l);
         } else {
             out = transcriber.transcribe(samples, request, l, DoubleUnaryOperator.identity());
         }
         List<Segment> segments = o.timestamps() ? out.segments() : List.of();
-        return new Transcript(out.text(), out.language(), segments, out.clock().timings());
+        String spoken = out.language() != null ? out.language() : tokens.multilingual() ? null : "en";
+        return new Transcript(out.text(), spoken, segments, out.clock().timings());
     }
 
     /** The language to decode in: checked against the model; null where a multilingual model detects it. */
