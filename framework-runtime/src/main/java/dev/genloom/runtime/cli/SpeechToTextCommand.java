@@ -36,7 +36,7 @@ final class SpeechToTextCommand extends ModelCommand implements Callable<Integer
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "txt",
             description = "txt (the transcript alone), srt, vtt or json (default: ${DEFAULT-VALUE})")
     String format;
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "audio files (WAV)")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "audio files: WAV, or anything FFmpeg decodes (MP3, FLAC, Ogg, M4A, a video's sound)")
     List<Path> files;
 
     @Override

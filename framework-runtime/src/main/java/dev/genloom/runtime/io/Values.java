@@ -56,14 +56,9 @@ public final class Values {
         throw GenloomException.invalidInput(where + " is " + type + ", which cannot be read from a file");
     }
 
-    /** Reads an audio file (WAV). */
+    /** Reads an audio file: WAV natively, any other format (or a video's sound) through FFmpeg. */
     public static Audio readAudio(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".wav") && !name.endsWith(".wave")) {
-            throw GenloomException.invalidInput("cannot read " + file + ": only WAV audio is read so far",
-                    "convert it to WAV, for example: ffmpeg -i " + file.getFileName() + " out.wav");
-        }
-        return Audio.readWav(file);
+        return dev.genloom.runtime.media.AudioFiles.read(file);
     }
 
     private static String readText(Path file, String where) {
