@@ -4,8 +4,8 @@ import dev.genloom.api.GenloomException;
 
 /**
  * Band-limited sample-rate conversion: each output sample is a Kaiser-windowed sinc interpolation
- * of the input around its position. The low-pass sits at 90 % of the lower Nyquist frequency, with
- * 32 zero crossings on each side and a Kaiser window of beta 8.6 (about 85 dB of stop-band
+ * of the input around its position. The low-pass sits at 94 % of the lower Nyquist frequency, with
+ * 64 zero crossings on each side and a Kaiser window of beta 8.6 (about 85 dB of stop-band
  * rejection), so downsampling from 44.1 or 48 kHz to 16 kHz does not alias. For rates whose ratio
  * reduces to at most {@value #MAX_TABLE_PHASES} phases the filter taps are computed once per phase;
  * otherwise per output sample. Each phase's taps are normalised to sum to one (no DC ripple).
@@ -13,8 +13,8 @@ import dev.genloom.api.GenloomException;
 public final class Resampler {
 
     static final int MAX_TABLE_PHASES = 4096;
-    private static final int ZERO_CROSSINGS = 32;
-    private static final double ROLLOFF = 0.90;
+    private static final int ZERO_CROSSINGS = 64;
+    private static final double ROLLOFF = 0.94;
     private static final double BETA = 8.6;
 
     private final int from;
