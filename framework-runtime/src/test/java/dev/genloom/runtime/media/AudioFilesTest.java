@@ -77,7 +77,9 @@ class AudioFilesTest {
             Audio back = AudioFiles.read(f);
             assertEquals(44100, back.sampleRate());
             assertEquals(2, back.channels());
-            assertTrue(snrDb(reference16k(), back.monoAt(16000).samples(), 0) > 40, e.toString());
+            double snr = snrDb(reference16k(), back.monoAt(16000).samples(), 0);
+            // 8-bit PCM quantises to 1/128: about 38 dB on this signal; the others are far finer
+            assertTrue(snr > (e == WavCodec.Encoding.PCM_U8 ? 30 : 60), e + ": " + snr + " dB");
         }
     }
 
