@@ -28,7 +28,7 @@ public final class TestKit {
     public static final String CLIP_TINY = "clip-tiny";
     /** Folder name of the tiny MMS-TTS / VITS ({@link VitsModel#TINY}). */
     public static final String MMS_TTS_TINY = "mms-tts-tiny";
-    /** Folder name of the tiny Whisper ({@link WhisperModel#TINY}: encoder, decoders, merged decoder). */
+    /** Folder name of the tiny Whisper ({@link WhisperModel#TINY}: encoder, decoders, merged decoder; fp32, fp16, quantized). */
     public static final String WHISPER_TINY_KIT = "whisper-tiny-kit";
     /** Folder name of the Whisper base.en-size benchmark model ({@link #writeBenchmarkModels}). */
     public static final String WHISPER_BASE_EN_SIZE = "whisper-base-en-size";
@@ -69,15 +69,17 @@ public final class TestKit {
      * 500 MB and 250 MB of seeded random weights; {@code clip-vit-b-32} with CLIP ViT-B/32's
      * sizes ({@link ClipModel#VIT_B_32}), {@code onnx/model.onnx}, {@code text_model.onnx} and
      * {@code vision_model.onnx}, about 600, 250 and 350 MB; and {@code whisper-tiny-en-size} with
-     * Whisper tiny.en's sizes ({@link WhisperModel#WHISPER_TINY_EN}), every file, about 410 MB; and
-     * {@code whisper-base-en-size} ({@link WhisperModel#WHISPER_BASE_EN}).
+     * Whisper tiny.en's sizes ({@link WhisperModel#WHISPER_TINY_EN}), every fp32 file, about 410 MB; and
+     * {@code whisper-base-en-size} ({@link WhisperModel#WHISPER_BASE_EN}), every fp32 file.
      */
     public static List<Path> writeBenchmarkModels(Path dir) {
         return List.of(Gpt2Model.write(dir.resolve(GPT2_124M), Gpt2Model.GPT2_124M,
                         EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)),
                 ClipModel.write(dir.resolve(CLIP_VIT_B_32), ClipModel.VIT_B_32),
-                WhisperModel.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperModel.WHISPER_TINY_EN),
-                WhisperModel.write(dir.resolve(WHISPER_BASE_EN_SIZE), WhisperModel.WHISPER_BASE_EN));
+                WhisperModel.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperModel.WHISPER_TINY_EN,
+                        WhisperModel.File.of(WhisperModel.Dtype.FP32)),
+                WhisperModel.write(dir.resolve(WHISPER_BASE_EN_SIZE), WhisperModel.WHISPER_BASE_EN,
+                        WhisperModel.File.of(WhisperModel.Dtype.FP32)));
     }
 
     /**

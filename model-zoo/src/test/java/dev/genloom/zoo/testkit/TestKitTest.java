@@ -36,7 +36,11 @@ class TestKitTest {
         Path whisper = dir.resolve("kit").resolve(TestKit.WHISPER_TINY_KIT);
         for (String file : java.util.List.of("config.json", "generation_config.json", "preprocessor_config.json",
                 "tokenizer.json", "onnx/encoder_model.onnx", "onnx/decoder_model_merged.onnx",
-                "onnx/decoder_model.onnx", "onnx/decoder_with_past_model.onnx")) {
+                "onnx/decoder_model.onnx", "onnx/decoder_with_past_model.onnx",
+                "onnx/encoder_model_fp16.onnx", "onnx/decoder_model_merged_fp16.onnx",
+                "onnx/decoder_model_fp16.onnx", "onnx/decoder_with_past_model_fp16.onnx",
+                "onnx/encoder_model_quantized.onnx", "onnx/decoder_model_merged_quantized.onnx",
+                "onnx/decoder_model_quantized.onnx", "onnx/decoder_with_past_model_quantized.onnx")) {
             assertTrue(Files.isRegularFile(whisper.resolve(file)), "whisper-tiny-kit/" + file);
         }
         assertEquals(8, TestKit.writeAll(dir.resolve("again")).size());

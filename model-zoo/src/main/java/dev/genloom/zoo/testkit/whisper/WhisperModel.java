@@ -25,6 +25,8 @@ import java.util.Set;
  * onnx/decoder_model.onnx             no past: computes self- and cross-attention caches
  * onnx/decoder_with_past_model.onnx   with past: outputs only the self-attention cache
  * onnx/decoder_model_merged.onnx      both, one If on use_cache_branch
+ * onnx/*_fp16.onnx                    the four again: float16 weights and float16 IO
+ * onnx/*_quantized.onnx               the four again: uint8 MatMul weights (DequantizeLinear), float32 IO
  * </pre>
  *
  * Signatures (dim names as Optimum writes them; {@code H} heads, {@code D} head_dim):
@@ -61,8 +63,18 @@ import java.util.Set;
  * follow Transformers' {@code WhisperForConditionalGeneration} ({@code model.encoder.conv1.weight},
  * {@code model.decoder.layers.0.encoder_attn.q_proj.weight}, ...).
  *
+ * <p>Every part comes in three {@linkplain Dtype dtypes} with the same seeded weights:
+ * {@code fp32}; {@code _fp16}, whose weights are stored as float16 and whose float inputs and
+ * outputs above ({@code input_features}, {@code last_hidden_state},
+ * {@code encoder_hidden_states}, {@code past_key_values.*}, {@code present.*}, {@code logits})
+ * are float16, as {@code optimum-cli export onnx --dtype fp16} declares them ({@code input_ids}
+ * stays int64, {@code use_cache_branch} bool), while the graph casts to float32 inside and
+ * computes in float32 so ONNX Runtime's CPU kernels run it; and {@code _quantized}, float32 IO
+ * with the {@code MatMul} weights stored as uint8 and dequantized in the graph (the QDQ form;
+ * Xenova's exports use dynamic quantization, {@code MatMulInteger}, instead).
+ *
  * <p>Not imitated: the {@code decoder_attentions.*} / {@code cross_attentions.*} outputs some
- * exports add for word timestamps, fp16 and quantized files.
+ * exports add for word timestamps; the float16 arithmetic of a real fp16 export.
  */
 public final class WhisperModel {
 
@@ -84,21 +96,132 @@ public final class WhisperModel {
 
     static final double LN_EPS = 1e-5;
 
-    /** The model files, with their names under {@code onnx/}. */
-    public enum File {
-        ENCODER("encoder_model.onnx"),
-        DECODER("decoder_model.onnx"),
-        DECODER_WITH_PAST("decoder_with_past_model.onnx"),
-        DECODER_MERGED("decoder_model_merged.onnx");
+    /**
+     * The dtype variants of the model files, as Optimum / Transformers.js name them by a suffix of
+     * the file's stem.
+     */
+    public enum Dtype {
+        /** {@code encoder_model.onnx}: float32 weights and IO. */
+        FP32("", DType.FLOAT, false),
+        /**
+         * {@code encoder_model_fp16.onnx}: float16 weights, and float16 {@code input_features},
+         * {@code last_hidden_state}, {@code encoder_hidden_states}, {@code past_key_values.*},
+         * {@code present.*} and {@code logits}, as {@code optimum-cli export onnx --dtype fp16}
+         * writes them; inside, the graph casts to float32 and computes in float32, so that ONNX
+         * Runtime's CPU kernels run it.
+         */
+        FP16("_fp16", DType.FLOAT16, false),
+        /**
+         * {@code encoder_model_quantized.onnx}: float32 IO, the weights of every {@code MatMul}
+         * stored as uint8 and dequantized in the graph ({@link Weights#quantized}); convolutions,
+         * embeddings, norms and biases float32.
+         */
+        QUANTIZED("_quantized", DType.FLOAT, true);
 
-        private final String fileName;
+        private final String suffix;
+        private final DType io;
+        private final boolean quantized;
 
-        File(String fileName) {
-            this.fileName = fileName;
+        Dtype(String suffix, DType io, boolean quantized) {
+            this.suffix = suffix;
+            this.io = io;
+            this.quantized = quantized;
         }
 
+        /** What follows the stem in the file name ({@code _fp16}; empty for fp32). */
+        public String suffix() {
+            return suffix;
+        }
+
+        /** Element type of the float inputs and outputs (features, hidden states, caches, logits). */
+        public DType io() {
+            return io;
+        }
+
+        /** Whether the MatMul weights are stored as uint8 with a {@code DequantizeLinear} each. */
+        public boolean quantized() {
+            return quantized;
+        }
+
+        Weights weights(Graph g, long seed) {
+            return quantized ? Weights.quantized(g, seed) : new Weights(g, seed, io);
+        }
+    }
+
+    /** The parts of an export, each one file per {@link Dtype}. */
+    public enum Part {
+        ENCODER("encoder_model"),
+        DECODER("decoder_model"),
+        DECODER_WITH_PAST("decoder_with_past_model"),
+        DECODER_MERGED("decoder_model_merged");
+
+        private final String stem;
+
+        Part(String stem) {
+            this.stem = stem;
+        }
+
+        /** The file name without dtype suffix and extension ({@code decoder_model_merged}). */
+        public String stem() {
+            return stem;
+        }
+    }
+
+    /** The model files, with their names under {@code onnx/}: each {@link Part} in each {@link Dtype}. */
+    public enum File {
+        ENCODER(Part.ENCODER, Dtype.FP32),
+        DECODER(Part.DECODER, Dtype.FP32),
+        DECODER_WITH_PAST(Part.DECODER_WITH_PAST, Dtype.FP32),
+        DECODER_MERGED(Part.DECODER_MERGED, Dtype.FP32),
+        ENCODER_FP16(Part.ENCODER, Dtype.FP16),
+        DECODER_FP16(Part.DECODER, Dtype.FP16),
+        DECODER_WITH_PAST_FP16(Part.DECODER_WITH_PAST, Dtype.FP16),
+        DECODER_MERGED_FP16(Part.DECODER_MERGED, Dtype.FP16),
+        ENCODER_QUANTIZED(Part.ENCODER, Dtype.QUANTIZED),
+        DECODER_QUANTIZED(Part.DECODER, Dtype.QUANTIZED),
+        DECODER_WITH_PAST_QUANTIZED(Part.DECODER_WITH_PAST, Dtype.QUANTIZED),
+        DECODER_MERGED_QUANTIZED(Part.DECODER_MERGED, Dtype.QUANTIZED);
+
+        private final Part part;
+        private final Dtype dtype;
+
+        File(Part part, Dtype dtype) {
+            this.part = part;
+            this.dtype = dtype;
+        }
+
+        /** {@code decoder_model_merged_fp16.onnx}. */
         public String fileName() {
-            return fileName;
+            return part.stem() + dtype.suffix() + ".onnx";
+        }
+
+        public Part part() {
+            return part;
+        }
+
+        public Dtype dtype() {
+            return dtype;
+        }
+
+        /** The file of {@code part} in {@code dtype}. */
+        public static File of(Part part, Dtype dtype) {
+            for (File f : values()) {
+                if (f.part == part && f.dtype == dtype) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("no file for " + part + " in " + dtype);
+        }
+
+        /** The four files of one dtype: encoder, decoder, decoder with past, merged decoder. */
+        public static EnumSet<File> of(Dtype dtype) {
+            EnumSet<File> out = EnumSet.noneOf(File.class);
+            for (File f : values()) {
+                if (f.dtype == dtype) {
+                    out.add(f);
+                }
+            }
+            return out;
         }
     }
 
@@ -163,7 +286,7 @@ public final class WhisperModel {
     private WhisperModel() {
     }
 
-    /** Writes a folder with every file. */
+    /** Writes a folder with every file: the four parts in fp32, fp16 and quantized. */
     public static Path write(Path folder, Config config) {
         return write(folder, config, EnumSet.allOf(File.class));
     }
@@ -186,11 +309,12 @@ public final class WhisperModel {
 
     /** The ONNX model of one file. */
     public static OnnxModel model(Config c, File file) {
-        return switch (file) {
-            case ENCODER -> encoder(c);
-            case DECODER -> decoder(c, false, false);
-            case DECODER_WITH_PAST -> decoder(c, true, false);
-            case DECODER_MERGED -> decoder(c, true, true);
+        Dtype d = file.dtype();
+        return switch (file.part()) {
+            case ENCODER -> encoder(c, d);
+            case DECODER -> decoder(c, false, false, d);
+            case DECODER_WITH_PAST -> decoder(c, true, false, d);
+            case DECODER_MERGED -> decoder(c, true, true, d);
         };
     }
 
@@ -245,12 +369,13 @@ public final class WhisperModel {
 
     // ---------------------------------------------------------------- encoder
 
-    static OnnxModel encoder(Config c) {
+    static OnnxModel encoder(Config c, Dtype dtype) {
+        DType io = dtype.io();
         Graph g = new Graph("whisper_encoder");
-        g.input(INPUT_FEATURES, DType.FLOAT, BATCH, c.melBins(), c.frames());
-        Weights w = new Weights(g, c.seed(), DType.FLOAT);
+        g.input(INPUT_FEATURES, io, BATCH, c.melBins(), c.frames());
+        Weights w = dtype.weights(g, c.seed());
         Blocks b = new Blocks(g, w, "");
-        String x = gelu(b, conv(b, INPUT_FEATURES, "model.encoder.conv1", c.melBins(), c.dModel(), 1));   // [b, d, frames]
+        String x = gelu(b, conv(b, toFloat(b, INPUT_FEATURES, io), "model.encoder.conv1", c.melBins(), c.dModel(), 1));   // [b, d, frames]
         x = gelu(b, conv(b, x, "model.encoder.conv2", c.dModel(), c.dModel(), 2));                       // [b, d, frames/2]
         String h = b.transpose(x, 0, 2, 1);                                                              // [b, frames/2, d]
         String positions = w.fixedParam("model.encoder.embed_positions.weight",
@@ -265,9 +390,23 @@ public final class WhisperModel {
             h = b.add(h, mlp(b, b.layerNorm(h, layer + ".final_layer_norm", c.dModel(), LN_EPS), layer, c));
         }
         h = b.layerNorm(h, "model.encoder.layer_norm", c.dModel(), LN_EPS);
-        b.opInto("Identity", h, LAST_HIDDEN_STATE);
-        g.output(LAST_HIDDEN_STATE, DType.FLOAT, BATCH, ENCODER_OUT_SEQUENCE, c.dModel());
+        out(b, h, LAST_HIDDEN_STATE, io);
+        g.output(LAST_HIDDEN_STATE, io, BATCH, ENCODER_OUT_SEQUENCE, c.dModel());
         return new OnnxModel(g).opset(17).producer("genloom-model-zoo", "test-kit");
+    }
+
+    /** {@code x} as float32: itself, or a {@code Cast} of a float16 input. */
+    static String toFloat(Blocks b, String x, DType io) {
+        return io == DType.FLOAT ? x : b.cast(x, DType.FLOAT);
+    }
+
+    /** Writes the float32 value {@code x} to the graph output {@code name} of element type {@code io}. */
+    static void out(Blocks b, String x, String name, DType io) {
+        if (io == DType.FLOAT) {
+            b.opInto("Identity", x, name);
+        } else {
+            b.opInto("Cast", x, name, Attribute.of("to", io.code()));
+        }
     }
 
     /**
@@ -336,47 +475,48 @@ public final class WhisperModel {
 
     // ---------------------------------------------------------------- decoder
 
-    private static OnnxModel decoder(Config c, boolean withPast, boolean merged) {
+    private static OnnxModel decoder(Config c, boolean withPast, boolean merged, Dtype dtype) {
+        DType io = dtype.io();
         String graphName = merged ? "whisper_decoder_merged" : withPast ? "whisper_decoder_with_past" : "whisper_decoder";
         Graph g = new Graph(graphName);
         g.input(INPUT_IDS, DType.INT64, BATCH, DECODER_SEQUENCE);
         if (!withPast || merged) {
-            g.input(ENCODER_HIDDEN_STATES, DType.FLOAT, BATCH, ENCODER_OUT_SEQUENCE, c.dModel());
+            g.input(ENCODER_HIDDEN_STATES, io, BATCH, ENCODER_OUT_SEQUENCE, c.dModel());
         }
         if (withPast) {
             for (int i = 0; i < c.decoderLayers(); i++) {
-                g.input(pastDecoderKey(i), DType.FLOAT, BATCH, c.heads(), PAST_DECODER_SEQUENCE, c.headDim());
-                g.input(pastDecoderValue(i), DType.FLOAT, BATCH, c.heads(), PAST_DECODER_SEQUENCE, c.headDim());
-                g.input(pastEncoderKey(i), DType.FLOAT, BATCH, c.heads(), ENCODER_CACHE_SEQUENCE, c.headDim());
-                g.input(pastEncoderValue(i), DType.FLOAT, BATCH, c.heads(), ENCODER_CACHE_SEQUENCE, c.headDim());
+                g.input(pastDecoderKey(i), io, BATCH, c.heads(), PAST_DECODER_SEQUENCE, c.headDim());
+                g.input(pastDecoderValue(i), io, BATCH, c.heads(), PAST_DECODER_SEQUENCE, c.headDim());
+                g.input(pastEncoderKey(i), io, BATCH, c.heads(), ENCODER_CACHE_SEQUENCE, c.headDim());
+                g.input(pastEncoderValue(i), io, BATCH, c.heads(), ENCODER_CACHE_SEQUENCE, c.headDim());
             }
         }
-        Weights w = new Weights(g, c.seed(), DType.FLOAT);
+        Weights w = dtype.weights(g, c.seed());
         boolean encoderCacheOut = !withPast || merged;
         List<String> outs = decoderOutputNames(c.decoderLayers(), encoderCacheOut);
         if (!merged) {
             Blocks b = new Blocks(g, w, "");
-            emit(b, decoderBody(b, c, withPast), outs, "", encoderCacheOut);
+            emit(b, decoderBody(b, c, withPast, io), outs, encoderCacheOut, io);
         } else {
             g.input(USE_CACHE_BRANCH, DType.BOOL, 1);
-            Graph withPastBranch = branch(graphName + "_with_past", "with_past/", c, w, true);
-            Graph noPastBranch = branch(graphName + "_without_past", "without_past/", c, w, false);
+            Graph withPastBranch = branch(graphName + "_with_past", "with_past/", c, w, true, io);
+            Graph noPastBranch = branch(graphName + "_without_past", "without_past/", c, w, false, io);
             g.node("If", List.of(USE_CACHE_BRANCH), outs,
                     Attribute.of("then_branch", withPastBranch), Attribute.of("else_branch", noPastBranch)).name("optimum::if");
         }
-        declareOutputs(g, "", c, encoderCacheOut);
+        declareOutputs(g, "", c, encoderCacheOut, io);
         return new OnnxModel(g).opset(17).producer("genloom-model-zoo", "test-kit");
     }
 
-    private static Graph branch(String name, String prefix, Config c, Weights w, boolean withPast) {
+    private static Graph branch(String name, String prefix, Config c, Weights w, boolean withPast, DType io) {
         Graph sub = new Graph(name);
         Blocks b = new Blocks(sub, w, prefix);
         List<String> outs = new ArrayList<>();
         for (String o : decoderOutputNames(c.decoderLayers(), true)) {
             outs.add(prefix + o);
         }
-        emit(b, decoderBody(b, c, withPast), outs, prefix, true);
-        declareOutputs(sub, prefix, c, true);
+        emit(b, decoderBody(b, c, withPast, io), outs, true, io);
+        declareOutputs(sub, prefix, c, true, io);
         return sub;
     }
 
@@ -389,9 +529,9 @@ public final class WhisperModel {
      * {@code encoder_hidden_states}, self-attention over the new tokens only. With past: the new
      * self-attention keys and values appended to {@code past_key_values.{i}.decoder.*}, the
      * cross-attention ones read from {@code past_key_values.{i}.encoder.*} (and returned as the
-     * cross cache unchanged).
+     * cross cache unchanged). Float16 inputs ({@code io}) are cast to float32 first.
      */
-    static DecoderOutputs decoderBody(Blocks b, Config c, boolean withPast) {
+    static DecoderOutputs decoderBody(Blocks b, Config c, boolean withPast, DType io) {
         Weights w = b.weights();
         String seq = b.dim(INPUT_IDS, 1);
         String past = withPast ? b.dim(pastDecoderKey(0), 2) : w.intScalar(0);
@@ -405,6 +545,7 @@ public final class WhisperModel {
         String keyPositions = b.op("Range", List.of(w.intScalar(0), total, one));             // [t]
         String causal = b.op("LessOrEqual", List.of(b.unsqueeze(keyPositions, 0), b.unsqueeze(positionIds, 1)));   // [s, t]
 
+        String encoderHidden = withPast ? null : toFloat(b, ENCODER_HIDDEN_STATES, io);
         List<KeyValue> selfCache = new ArrayList<>();
         List<KeyValue> crossCache = new ArrayList<>();
         for (int i = 0; i < c.decoderLayers(); i++) {
@@ -413,8 +554,8 @@ public final class WhisperModel {
             String q = query(b, a, layer + ".self_attn", c);
             KeyValue kv = keyValue(b, a, layer + ".self_attn", c);
             if (withPast) {
-                kv = new KeyValue(b.op("Concat", List.of(pastDecoderKey(i), kv.key()), Attribute.of("axis", 2)),
-                        b.op("Concat", List.of(pastDecoderValue(i), kv.value()), Attribute.of("axis", 2)));
+                kv = new KeyValue(b.op("Concat", List.of(toFloat(b, pastDecoderKey(i), io), kv.key()), Attribute.of("axis", 2)),
+                        b.op("Concat", List.of(toFloat(b, pastDecoderValue(i), io), kv.value()), Attribute.of("axis", 2)));
             }
             selfCache.add(kv);
             h = b.add(h, attend(b, q, kv.key(), kv.value(), causal, layer + ".self_attn", c));
@@ -422,8 +563,8 @@ public final class WhisperModel {
             a = b.layerNorm(h, layer + ".encoder_attn_layer_norm", c.dModel(), LN_EPS);
             q = query(b, a, layer + ".encoder_attn", c);
             KeyValue cross = withPast
-                    ? new KeyValue(pastEncoderKey(i), pastEncoderValue(i))
-                    : keyValue(b, ENCODER_HIDDEN_STATES, layer + ".encoder_attn", c);
+                    ? new KeyValue(toFloat(b, pastEncoderKey(i), io), toFloat(b, pastEncoderValue(i), io))
+                    : keyValue(b, encoderHidden, layer + ".encoder_attn", c);
             crossCache.add(cross);
             h = b.add(h, attend(b, q, cross.key(), cross.value(), null, layer + ".encoder_attn", c));
 
@@ -433,7 +574,7 @@ public final class WhisperModel {
         return new DecoderOutputs(b.tiedHead(h, embedTokens), selfCache, crossCache);
     }
 
-    private static void emit(Blocks b, DecoderOutputs out, List<String> names, String prefix, boolean encoderCache) {
+    private static void emit(Blocks b, DecoderOutputs out, List<String> names, boolean encoderCache, DType io) {
         List<String> values = new ArrayList<>();
         values.add(out.logits());
         for (int i = 0; i < out.selfCache().size(); i++) {
@@ -448,18 +589,18 @@ public final class WhisperModel {
             throw new IllegalStateException("decoder gave " + values.size() + " outputs, the signature has " + names.size());
         }
         for (int i = 0; i < names.size(); i++) {
-            b.opInto("Identity", values.get(i), names.get(i));
+            out(b, values.get(i), names.get(i), io);
         }
     }
 
-    private static void declareOutputs(Graph g, String prefix, Config c, boolean encoderCache) {
-        g.output(prefix + LOGITS, DType.FLOAT, BATCH, DECODER_SEQUENCE, c.vocabSize());
+    private static void declareOutputs(Graph g, String prefix, Config c, boolean encoderCache, DType io) {
+        g.output(prefix + LOGITS, io, BATCH, DECODER_SEQUENCE, c.vocabSize());
         for (int i = 0; i < c.decoderLayers(); i++) {
-            g.output(prefix + presentDecoderKey(i), DType.FLOAT, BATCH, c.heads(), PRESENT_DECODER_SEQUENCE, c.headDim());
-            g.output(prefix + presentDecoderValue(i), DType.FLOAT, BATCH, c.heads(), PRESENT_DECODER_SEQUENCE, c.headDim());
+            g.output(prefix + presentDecoderKey(i), io, BATCH, c.heads(), PRESENT_DECODER_SEQUENCE, c.headDim());
+            g.output(prefix + presentDecoderValue(i), io, BATCH, c.heads(), PRESENT_DECODER_SEQUENCE, c.headDim());
             if (encoderCache) {
-                g.output(prefix + presentEncoderKey(i), DType.FLOAT, BATCH, c.heads(), ENCODER_CACHE_SEQUENCE, c.headDim());
-                g.output(prefix + presentEncoderValue(i), DType.FLOAT, BATCH, c.heads(), ENCODER_CACHE_SEQUENCE, c.headDim());
+                g.output(prefix + presentEncoderKey(i), io, BATCH, c.heads(), ENCODER_CACHE_SEQUENCE, c.headDim());
+                g.output(prefix + presentEncoderValue(i), io, BATCH, c.heads(), ENCODER_CACHE_SEQUENCE, c.headDim());
             }
         }
     }

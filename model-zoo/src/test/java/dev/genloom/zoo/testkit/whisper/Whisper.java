@@ -1,9 +1,13 @@
 package dev.genloom.zoo.testkit.whisper;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.platform.Fp16Conversions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
@@ -15,7 +19,8 @@ import java.util.Map;
 /**
  * Test helper: runs a generated Whisper folder the way a plugin does: the encoder once, then the
  * decoder with its {@code present.*} handed back as {@code past_key_values.*} (the tensors ONNX
- * Runtime returned, not copies).
+ * Runtime returned, not copies). For an fp16 file, the float inputs it makes (features, encoder
+ * states, empty pasts) are float16 and {@link #floats} reads float16 outputs as floats.
  */
 final class Whisper implements AutoCloseable {
 
@@ -23,11 +28,20 @@ final class Whisper implements AutoCloseable {
 
     final WhisperModel.Config config;
     final OrtSession session;
+    /** Whether the file's float IO is float16. */
+    final boolean half;
 
     Whisper(Path folder, WhisperModel.Config config, WhisperModel.File file) throws OrtException {
+        this(folder, config, file, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    }
+
+    Whisper(Path folder, WhisperModel.Config config, WhisperModel.File file, OrtSession.SessionOptions.OptLevel level)
+            throws OrtException {
         this.config = config;
+        this.half = file.dtype().io() == dev.genloom.zoo.onnx.DType.FLOAT16;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(2);
+            options.setOptimizationLevel(level);
             this.session = ENV.createSession(folder.resolve("onnx").resolve(file.fileName()).toString(), options);
         }
     }
@@ -44,15 +58,36 @@ final class Whisper implements AutoCloseable {
 
     /** Runs the encoder on {@code features [1, mel, frames]}; returns {@code last_hidden_state} flattened. */
     float[] encode(float[] features) throws OrtException {
-        try (OnnxTensor in = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(features),
-                new long[] {1, config.melBins(), config.frames()});
+        try (OnnxTensor in = floatTensor(features, new long[] {1, config.melBins(), config.frames()});
              OrtSession.Result r = session.run(Map.of(WhisperModel.INPUT_FEATURES, in))) {
             return floats(r, WhisperModel.LAST_HIDDEN_STATE);
         }
     }
 
+    /** A float32 tensor, or float16 for an fp16 file. */
+    OnnxTensor floatTensor(float[] values, long[] shape) throws OrtException {
+        if (!half) {
+            return OnnxTensor.createTensor(ENV, FloatBuffer.wrap(values), shape);
+        }
+        ByteBuffer b = ByteBuffer.allocateDirect(values.length * 2).order(ByteOrder.nativeOrder());
+        for (float v : values) {
+            b.putShort(Fp16Conversions.floatToFp16(v));
+        }
+        b.rewind();
+        return OnnxTensor.createTensor(ENV, b, shape, OnnxJavaType.FLOAT16);
+    }
+
+    /** A float or float16 output as floats. */
     static float[] floats(OrtSession.Result r, String name) {
         OnnxTensor t = (OnnxTensor) r.get(name).orElseThrow(() -> new AssertionError("no output " + name));
+        if (t.getInfo().type == OnnxJavaType.FLOAT16) {
+            java.nio.ShortBuffer sb = t.getShortBuffer();
+            float[] out = new float[sb.remaining()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Fp16Conversions.fp16ToFloat(sb.get(i));
+            }
+            return out;
+        }
         FloatBuffer b = t.getFloatBuffer();
         float[] out = new float[b.remaining()];
         b.get(out);
@@ -72,12 +107,11 @@ final class Whisper implements AutoCloseable {
     }
 
     OnnxTensor encoderStates(float[] hidden) throws OrtException {
-        return OnnxTensor.createTensor(ENV, FloatBuffer.wrap(hidden),
-                new long[] {1, hidden.length / config.dModel(), config.dModel()});
+        return floatTensor(hidden, new long[] {1, hidden.length / config.dModel(), config.dModel()});
     }
 
     OnnxTensor emptyCache() throws OrtException {
-        return OnnxTensor.createTensor(ENV, FloatBuffer.allocate(0), new long[] {1, config.heads(), 0, config.headDim()});
+        return floatTensor(new float[0], new long[] {1, config.heads(), 0, config.headDim()});
     }
 
     /**

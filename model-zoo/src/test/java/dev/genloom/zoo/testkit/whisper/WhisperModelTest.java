@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The tiny Whisper passes for an Optimum export: every file has the documented signature, the
  * encoder's output depends on every frame, a cached decode gives the logits of a full pass, the
- * merged {@code If} equals the plain decoders in both branches, the logits depend on the audio
+ * merged {@code If} equals the plain decoders in both branches (in fp32; the fp16 and quantized
+ * files are checked in {@link WhisperVariantsTest}), the logits depend on the audio
  * and on earlier tokens (and not on later ones), rewrites are byte-identical, and the tokenizer's
  * special and timestamp tokens sit at the ids the configs name.
  */
@@ -59,17 +60,24 @@ class WhisperModelTest {
 
     // ---------------------------------------------------------------- signatures
 
+    /** The element type the signature declares for float IO in {@code dtype}. */
+    static OnnxJavaType io(WhisperModel.Dtype dtype) {
+        return dtype == WhisperModel.Dtype.FP16 ? OnnxJavaType.FLOAT16 : OnnxJavaType.FLOAT;
+    }
+
     @Test
     void encoderHasTheExportSignature() throws OrtException, IOException {
-        try (Whisper w = new Whisper(folder, C, WhisperModel.File.ENCODER)) {
-            assertEquals(List.of("input_features"), List.copyOf(w.session.getInputNames()));
-            assertEquals(List.of("last_hidden_state"), List.copyOf(w.session.getOutputNames()));
-            expect(w.session.getInputInfo(), "input_features", OnnxJavaType.FLOAT, new long[] {-1, 80, 3000},
-                    "batch_size", "", "");
-            // declared [batch_size, encoder_sequence_length / 2, d_model] as Optimum writes it; ONNX Runtime's
-            // shape inference resolves the middle dim to 1500 from the fixed 3000 frames, as for a real export
-            expect(w.session.getOutputInfo(), "last_hidden_state", OnnxJavaType.FLOAT, new long[] {-1, C.sourcePositions(), C.dModel()},
-                    "batch_size", "", "");
+        for (WhisperModel.Dtype d : WhisperModel.Dtype.values()) {
+            try (Whisper w = new Whisper(folder, C, WhisperModel.File.of(WhisperModel.Part.ENCODER, d))) {
+                assertEquals(List.of("input_features"), List.copyOf(w.session.getInputNames()));
+                assertEquals(List.of("last_hidden_state"), List.copyOf(w.session.getOutputNames()));
+                expect(w.session.getInputInfo(), "input_features", io(d), new long[] {-1, 80, 3000},
+                        "batch_size", "", "");
+                // declared [batch_size, encoder_sequence_length / 2, d_model] as Optimum writes it; ONNX Runtime's
+                // shape inference resolves the middle dim to 1500 from the fixed 3000 frames, as for a real export
+                expect(w.session.getOutputInfo(), "last_hidden_state", io(d), new long[] {-1, C.sourcePositions(), C.dModel()},
+                        "batch_size", "", "");
+            }
         }
         for (WhisperModel.File f : WhisperModel.File.values()) {
             long size = Files.size(folder.resolve("onnx").resolve(f.fileName()));
@@ -79,11 +87,15 @@ class WhisperModelTest {
 
     @Test
     void decodersHaveTheExportSignatures() throws OrtException {
-        for (WhisperModel.File f : List.of(WhisperModel.File.DECODER, WhisperModel.File.DECODER_WITH_PAST,
-                WhisperModel.File.DECODER_MERGED)) {
-            boolean past = f != WhisperModel.File.DECODER;
-            boolean encoderIn = f != WhisperModel.File.DECODER_WITH_PAST;
-            boolean encoderOut = f != WhisperModel.File.DECODER_WITH_PAST;
+        for (WhisperModel.File f : WhisperModel.File.values()) {
+            if (f.part() == WhisperModel.Part.ENCODER) {
+                continue;
+            }
+            WhisperModel.Part part = f.part();
+            OnnxJavaType io = io(f.dtype());
+            boolean past = part != WhisperModel.Part.DECODER;
+            boolean encoderIn = part != WhisperModel.Part.DECODER_WITH_PAST;
+            boolean encoderOut = part != WhisperModel.Part.DECODER_WITH_PAST;
             try (Whisper w = new Whisper(folder, C, f)) {
                 List<String> inputs = new ArrayList<>(List.of("input_ids"));
                 if (encoderIn) {
@@ -96,28 +108,28 @@ class WhisperModelTest {
                         }
                     }
                 }
-                if (f == WhisperModel.File.DECODER_MERGED) {
+                if (part == WhisperModel.Part.DECODER_MERGED) {
                     inputs.add("use_cache_branch");
                 }
                 Map<String, NodeInfo> in = w.session.getInputInfo();
                 assertEquals(inputs, List.copyOf(in.keySet()), f + " inputs");
                 expect(in, "input_ids", OnnxJavaType.INT64, new long[] {-1, -1}, "batch_size", "decoder_sequence_length");
                 if (encoderIn) {
-                    expect(in, "encoder_hidden_states", OnnxJavaType.FLOAT, new long[] {-1, -1, C.dModel()},
+                    expect(in, "encoder_hidden_states", io, new long[] {-1, -1, C.dModel()},
                             "batch_size", "encoder_sequence_length / 2", "");
                 }
                 long[] kv = {-1, C.heads(), -1, C.headDim()};
                 if (past) {
                     for (int i = 0; i < C.decoderLayers(); i++) {
                         for (String s : List.of(".decoder.key", ".decoder.value")) {
-                            expect(in, "past_key_values." + i + s, OnnxJavaType.FLOAT, kv, "batch_size", "", "past_decoder_sequence_length", "");
+                            expect(in, "past_key_values." + i + s, io, kv, "batch_size", "", "past_decoder_sequence_length", "");
                         }
                         for (String s : List.of(".encoder.key", ".encoder.value")) {
-                            expect(in, "past_key_values." + i + s, OnnxJavaType.FLOAT, kv, "batch_size", "", "encoder_sequence_length_out", "");
+                            expect(in, "past_key_values." + i + s, io, kv, "batch_size", "", "encoder_sequence_length_out", "");
                         }
                     }
                 }
-                if (f == WhisperModel.File.DECODER_MERGED) {
+                if (part == WhisperModel.Part.DECODER_MERGED) {
                     expect(in, "use_cache_branch", OnnxJavaType.BOOL, new long[] {1}, "");
                 }
 
@@ -132,14 +144,14 @@ class WhisperModelTest {
                 }
                 Map<String, NodeInfo> out = w.session.getOutputInfo();
                 assertEquals(outputs, List.copyOf(out.keySet()), f + " outputs");
-                expect(out, "logits", OnnxJavaType.FLOAT, new long[] {-1, -1, C.vocabSize()}, "batch_size", "decoder_sequence_length", "");
+                expect(out, "logits", io, new long[] {-1, -1, C.vocabSize()}, "batch_size", "decoder_sequence_length", "");
                 for (int i = 0; i < C.decoderLayers(); i++) {
                     for (String s : List.of(".decoder.key", ".decoder.value")) {
-                        expect(out, "present." + i + s, OnnxJavaType.FLOAT, kv, "batch_size", "", "past_decoder_sequence_length + 1", "");
+                        expect(out, "present." + i + s, io, kv, "batch_size", "", "past_decoder_sequence_length + 1", "");
                     }
                     if (encoderOut) {
                         for (String s : List.of(".encoder.key", ".encoder.value")) {
-                            expect(out, "present." + i + s, OnnxJavaType.FLOAT, kv, "batch_size", "", "encoder_sequence_length_out", "");
+                            expect(out, "present." + i + s, io, kv, "batch_size", "", "encoder_sequence_length_out", "");
                         }
                     }
                 }
@@ -308,7 +320,7 @@ class WhisperModelTest {
         try (Stream<Path> s = Files.walk(folder)) {
             files = s.filter(Files::isRegularFile).map(folder::relativize).sorted().toList();
         }
-        assertEquals(9, files.size(), "files: " + files);
+        assertEquals(5 + 12, files.size(), "files: " + files);
         for (Path f : files) {
             assertArrayEquals(Files.readAllBytes(folder.resolve(f)), Files.readAllBytes(again.resolve(f)), f + " differs");
         }

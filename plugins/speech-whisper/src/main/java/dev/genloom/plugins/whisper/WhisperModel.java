@@ -26,7 +26,8 @@ final class WhisperModel implements SpeechToText {
 
     private final ModelContext ctx;
     private final ModelInfo info;
-    private final WhisperGraph graph;
+    /** The sessions and what their signatures say (package-private: tests check which files were opened). */
+    final WhisperGraph graph;
     private final Tokenizer tokenizer;
     private final WhisperTokens tokens;
     private final LogMelSpectrogram mel;

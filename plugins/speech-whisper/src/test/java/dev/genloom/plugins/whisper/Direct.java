@@ -25,7 +25,17 @@ final class Direct {
     }
 
     static WhisperModel open(Path folder, Map<String, Object> options) {
+        return open(folder, options, SESSIONS);
+    }
+
+    /** Opens with the given session factory (e.g. one that prefers another dtype, {@link #sessions}). */
+    static WhisperModel open(Path folder, Map<String, Object> options, SessionFactory sessions) {
         ModelInfo info = new ModelInfo(folder.getFileName().toString(), "whisper", "test", folder, "cpu");
-        return WhisperModel.open(new Context(new LocalModelFolder(folder), info, SESSIONS, TOKENIZERS, options));
+        return WhisperModel.open(new Context(new LocalModelFolder(folder), info, sessions, TOKENIZERS, options));
+    }
+
+    /** A CPU session factory, one thread, that prefers the {@code dtype} variant of each file. */
+    static OrtSessions sessions(String dtype) {
+        return OrtSessions.create(OrtSessions.Settings.of("cpu", 1, 1, "all", dtype));
     }
 }
