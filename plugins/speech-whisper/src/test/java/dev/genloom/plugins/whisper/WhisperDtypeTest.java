@@ -227,35 +227,19 @@ class WhisperDtypeTest {
         return ai.onnxruntime.OnnxTensor.createTensor(env, b, shape, OnnxJavaType.FLOAT16);
     }
 
-    /**
-     * Transcripts without the cache: for the quantized files the same as with it, the split pair
-     * and the merged decoder (their cached and uncached logits agree to about 1e-6, as fp32's do;
-     * like the fp32 test this relies on the audio having no tie that close: this signal was checked
-     * among several, one of which did flip a timestamp decision with the split pair); for fp16,
-     * whose cache rounds (see {@link #cachedStepsGiveTheLogitsOfUncachedSteps}), an English
-     * transcript whose segments make up its text.
-     */
+    /** Transcription without the cache runs to a whole English transcript whose segments make up its text. */
     @ParameterizedTest
     @EnumSource(value = Dtype.class, names = {"FP16", "QUANTIZED"})
-    void cachedAndUncachedDecodingGiveTheSameTranscripts(Dtype d) {
+    void uncachedDecodingGivesAWholeTranscript(Dtype d) {
+        // cached = uncached is asserted on logits (cachedStepsGiveTheLogitsOfUncachedSteps): whole
+        // transcripts may part at a near-tie (fp16 rounds its cache), and recomputing is slow
         Audio a = Audio.mono(babble(6, 3), RATE);
-        Genloom host = HOSTS.get(d);
-        if (d == Dtype.FP16) {
-            Transcript t = transcribe(host, Map.of("cache", false), a, TIMED);
-            assertEquals("en", t.language());
-            assertTrue(!t.segments().isEmpty(), "segments: " + t);
-            StringBuilder joined = new StringBuilder();
-            t.segments().forEach(s -> joined.append(s.text()));
-            assertEquals(joined.toString(), t.text());
-            return;
-        }
-        // a step without the cache runs the whole sequence again: few options, to keep this quick
-        for (TranscriptionOptions o : List.of(TIMED, TranscriptionOptions.defaults().withBeams(3))) {
-            assertEquals(transcribe(host, Map.of("decoder", "split", "cache", false), a, o),
-                    transcribe(host, Map.of("decoder", "split"), a, o), d + " split, options " + o);
-        }
-        assertEquals(transcribe(host, Map.of("decoder", "merged", "cache", false), a, TIMED),
-                transcribe(host, Map.of("decoder", "merged"), a, TIMED), d + " merged, with timestamps");
+        Transcript t = transcribe(HOSTS.get(d), Map.of("cache", false), a, TIMED);
+        assertEquals("en", t.language());
+        assertTrue(!t.segments().isEmpty(), "segments: " + t);
+        StringBuilder joined = new StringBuilder();
+        t.segments().forEach(s -> joined.append(s.text()));
+        assertEquals(joined.toString(), t.text());
     }
 
     static Transcript transcribe(Genloom host, Map<String, Object> options, Audio a, TranscriptionOptions o) {
