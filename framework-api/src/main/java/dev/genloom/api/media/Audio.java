@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * Sound as float PCM: samples in [-1, 1], interleaved by channel (frame after frame), with their
- * sample rate. Immutable. Reads and writes WAV (see {@link WavCodec}).
+ * sample rate. Immutable. Reads and writes WAV (see {@link WavCodec}); changes rate with
+ * {@link #resample(int)} (see {@link Resampler}).
  */
 public final class Audio {
     private final float[] samples;
@@ -101,7 +102,27 @@ public final class Audio {
             }
             out[f] = sum / channels;
         }
-        return new Audio(out, sampleRate, 1);
+        return wrap(out, sampleRate, 1);
+    }
+
+    /**
+     * This audio at another sample rate, every channel resampled by band-limited interpolation
+     * (see {@link Resampler}); itself where the rate is already {@code targetRate}. The result has
+     * {@code round(frames * targetRate / sampleRate)} frames.
+     */
+    public Audio resample(int targetRate) {
+        if (targetRate == sampleRate) {
+            return this;
+        }
+        return wrap(Resampler.of(sampleRate, targetRate).resample(samples, channels), targetRate, channels);
+    }
+
+    /**
+     * Mono at the given rate: the channels averaged ({@link #toMono()}), then resampled
+     * ({@link #resample(int)}). What speech models take, e.g. {@code monoAt(16000)}.
+     */
+    public Audio monoAt(int targetRate) {
+        return toMono().resample(targetRate);
     }
 
     public static Audio readWav(Path file) {
