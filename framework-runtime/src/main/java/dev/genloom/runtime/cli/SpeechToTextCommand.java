@@ -36,7 +36,9 @@ final class SpeechToTextCommand extends ModelCommand implements Callable<Integer
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "txt",
             description = "txt (the transcript alone), srt, vtt or json (default: ${DEFAULT-VALUE})")
     String format;
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "audio files (WAV)")
+    @Parameters(arity = "1..*", paramLabel = "FILE",
+            description = "audio files: WAV, or anything FFmpeg decodes (MP3, FLAC, Ogg, M4A, the sound track of a "
+                    + "video); any rate and channels, resampled to what the model takes")
     List<Path> files;
 
     @Override

@@ -14,12 +14,12 @@ import dev.genloom.api.Transcript;
 import dev.genloom.api.media.Audio;
 import dev.genloom.api.media.Image;
 import dev.genloom.api.task.ValueType;
+import dev.genloom.runtime.media.AudioFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Values of pipelines and commands to and from files and text: how a {@code --input NAME=VALUE}
@@ -33,7 +33,8 @@ public final class Values {
 
     /**
      * A value of the given type from a command-line spelling: {@code @FILE} reads a file (text as
-     * UTF-8, images as PNG/JPEG, audio as WAV); text may also be given literally.
+     * UTF-8, images as PNG/JPEG, audio as WAV or any format FFmpeg decodes); text may also be given
+     * literally.
      */
     public static Object parse(ValueType type, String spec, String where) {
         boolean isFile = spec.startsWith("@");
@@ -56,14 +57,12 @@ public final class Values {
         throw GenloomException.invalidInput(where + " is " + type + ", which cannot be read from a file");
     }
 
-    /** Reads an audio file (WAV). */
+    /**
+     * Reads an audio file at its own rate and channels: WAV natively, anything else FFmpeg decodes
+     * (MP3, FLAC, Ogg, M4A, the sound track of a video); see {@link AudioFiles#read(Path)}.
+     */
     public static Audio readAudio(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".wav") && !name.endsWith(".wave")) {
-            throw GenloomException.invalidInput("cannot read " + file + ": only WAV audio is read so far",
-                    "convert it to WAV, for example: ffmpeg -i " + file.getFileName() + " out.wav");
-        }
-        return Audio.readWav(file);
+        return AudioFiles.read(file);
     }
 
     private static String readText(Path file, String where) {
