@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +64,11 @@ public final class AudioFiles {
 
     /** Reads an audio file (WAV natively, any other format FFmpeg decodes). */
     public static Audio read(Path file) {
+        return read(file, file.toString());
+    }
+
+    /** Reads a file; {@code where} names it in messages. */
+    private static Audio read(Path file, String where) {
         if (Files.isDirectory(file)) {
             throw GenloomException.invalidInput(file + " is a directory, not an audio file",
                     "give the path of an audio file");
@@ -78,7 +84,6 @@ public final class AudioFiles {
         } catch (IOException e) {
             throw new GenloomException(ErrorKind.IO, "cannot read audio file " + file + ": " + e.getMessage(), null, e);
         }
-        String where = file.toString();
         if (head.length == 0) {
             throw empty(where);
         }
@@ -93,28 +98,18 @@ public final class AudioFiles {
     }
 
     /**
-     * Reads audio from a stream, which is left open; {@code where} names the source in messages
-     * and, where it ends in a file extension, helps FFmpeg recognise the format. WAV is read as it
-     * streams; other formats are copied to a temporary file first (FFmpeg needs to seek in some,
-     * such as M4A), which is removed afterwards.
+     * Reads audio from a stream, which is left open, just as {@link #read(Path)} reads a file;
+     * {@code where} names the source in messages and, where it ends in a file extension, helps
+     * FFmpeg recognise the format. The bytes are copied to a temporary file first (FFmpeg needs to
+     * seek in some formats, such as M4A), which is removed afterwards.
      */
     public static Audio read(InputStream in, String where) {
         String name = where == null || where.isBlank() ? "audio input" : where;
         try {
-            BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
-            buffered.mark(12);
-            byte[] head = buffered.readNBytes(12);
-            buffered.reset();
-            if (head.length == 0) {
-                throw empty(name);
-            }
-            if (isRiffWave(head)) {
-                return readWav(buffered, name, null);
-            }
             Path temp = Files.createTempFile("genloom-audio-", extension(name));
             try {
-                Files.copy(buffered, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                return decode(temp, name);
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+                return read(temp, name);
             } finally {
                 Files.deleteIfExists(temp);
             }
@@ -128,17 +123,11 @@ public final class AudioFiles {
         return head.length >= 12 && ascii(head, 0).equals("RIFF") && ascii(head, 8).equals("WAVE");
     }
 
-    /**
-     * WAV through {@link WavCodec}; a coding it does not read goes to FFmpeg where there is a file
-     * to give it ({@code file} not null).
-     */
+    /** WAV through {@link WavCodec}; a coding it does not read goes to FFmpeg. */
     private static Audio readWav(InputStream in, String where, Path file) {
         try {
             return WavCodec.read(in, where, LOG::warn);
         } catch (WavCodec.UnsupportedWavException unsupported) {
-            if (file == null) {
-                throw unsupported;
-            }
             LOG.debug("{}; trying FFmpeg", unsupported.getMessage());
             try {
                 return decode(file, where);

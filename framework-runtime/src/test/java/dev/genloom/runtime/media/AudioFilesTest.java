@@ -160,6 +160,22 @@ class AudioFilesTest {
         // A-law keeps about 13 bits near silence, fewer when loud: a few per cent of error
         double[] r = readAndCompare(f, 8000, 1, 0);
         assertTrue(r[0] < 0.05, "A-law error " + r[0]);
+        try (InputStream in = Files.newInputStream(f)) {
+            assertEquals(AudioFiles.read(f), AudioFiles.read(in, "alaw upload"));
+        }
+    }
+
+    @Test
+    void rf64GoesToFfmpeg() throws Exception {
+        Path f = dir.resolve("big.wav");
+        FfmpegEncoder.encode(SpeechSignals.stereo(48000, SECONDS), f, "wav", "pcm_s16le", 0,
+                java.util.Map.of("rf64", "always"));
+        byte[] head = Arrays.copyOf(Files.readAllBytes(f), 4);
+        assertEquals("RF64", new String(head, StandardCharsets.US_ASCII));
+        assertThrows(WavCodec.UnsupportedWavException.class, () -> Audio.readWav(f));
+        double[] r = readAndCompare(f, 48000, 2, 0);
+        assertTrue(r[0] < 1e-3, "16-bit PCM in RF64: " + r[0]);
+        assertEquals(SECONDS, r[3], 1e-9);
     }
 
     // ------------------------------------------------------------------------------- FFmpeg
@@ -219,6 +235,9 @@ class AudioFilesTest {
         GenloomException e = assertThrows(GenloomException.class,
                 () -> AudioFiles.read(new ByteArrayInputStream(new byte[0]), "request body"));
         assertTrue(e.getMessage().contains("request body") && e.getMessage().contains("empty"), e.getMessage());
+        e = assertThrows(GenloomException.class, () -> AudioFiles.read(
+                new ByteArrayInputStream("hello".repeat(100).getBytes(StandardCharsets.UTF_8)), "request body"));
+        assertTrue(e.getMessage().startsWith("request body is not audio FFmpeg can decode"), e.getMessage());
     }
 
     // ------------------------------------------------------------------------------ bad input

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Writes test files with FFmpeg's encoders (through JavaCV), so that no media file is committed. */
 public final class FfmpegEncoder {
@@ -27,7 +28,14 @@ public final class FfmpegEncoder {
      * matroska, ...), {@code codec} the encoder's, {@code bitrate} in bits/s (0: the codec's default).
      */
     public static void encode(Audio audio, Path file, String format, String codec, int bitrate) throws Exception {
+        encode(audio, file, format, codec, bitrate, Map.of());
+    }
+
+    /** As {@link #encode(Audio, Path, String, String, int)}, with options for the muxer (e.g. rf64=always). */
+    public static void encode(Audio audio, Path file, String format, String codec, int bitrate,
+                              Map<String, String> muxerOptions) throws Exception {
         try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), audio.channels())) {
+            muxerOptions.forEach(r::setOption);
             r.setFormat(format);
             r.setAudioCodecName(codec);
             r.setSampleRate(audio.sampleRate());
