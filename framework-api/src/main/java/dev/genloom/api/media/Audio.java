@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * Sound as float PCM: samples in [-1, 1], interleaved by channel (frame after frame), with their
- * sample rate. Immutable. Reads and writes WAV (see {@link WavCodec}).
+ * sample rate. Immutable. Reads and writes WAV (see {@link WavCodec}); changes rate with
+ * {@link #resample(int)} (see {@link Resampler}).
  */
 public final class Audio {
     private final float[] samples;
@@ -101,7 +102,7 @@ public final class Audio {
             }
             out[f] = sum / channels;
         }
-        return new Audio(out, sampleRate, 1);
+        return wrap(out, sampleRate, 1);
     }
 
     /** The audio at another sample rate, band-limited (see {@link Resampler}); itself where the rate is equal. */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Reads and writes WAV (RIFF/WAVE) files.
@@ -33,7 +34,13 @@ import java.util.Arrays;
  *
  * <p>Every failure is a {@link GenloomException}: {@link ErrorKind#INVALID_INPUT} for a file
  * that is not a WAV this class reads (saying where and why), {@link ErrorKind#IO} where reading or
- * writing itself fails.
+ * writing itself fails. A well-formed WAV whose sample coding this class does not decode (A-law,
+ * mu-law, ADPCM, MP3 in WAV, RF64, RIFX, ...) fails with the subclass {@link UnsupportedWavException},
+ * so that a caller with a more general decoder can hand the file on.
+ *
+ * <p>A data chunk shorter than its header declares (a copy or a download that stopped early) is an
+ * error for {@link #read(InputStream, String)}; {@link #read(InputStream, String, Consumer)} gives
+ * the frames that are there instead, and says what was missing.
  */
 public final class WavCodec {
     /** The sample encodings WAV files are written in. */
@@ -93,6 +100,18 @@ public final class WavCodec {
     private WavCodec() {
     }
 
+    /**
+     * A WAV file that is well formed as far as it was read, but in a sample coding or container
+     * variant this class does not decode. Its kind is {@link ErrorKind#INVALID_INPUT}.
+     */
+    public static final class UnsupportedWavException extends GenloomException {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedWavException(String message) {
+            super(ErrorKind.INVALID_INPUT, message);
+        }
+    }
+
     // ------------------------------------------------------------------------------------ read
 
     /** Reads a WAV file. */
@@ -117,8 +136,19 @@ public final class WavCodec {
      * messages (a file name, a URL, "request body").
      */
     public static Audio read(InputStream in, String where) {
+        return read(in, where, null);
+    }
+
+    /**
+     * Reads WAV bytes from a stream, which is left open, accepting a data chunk cut short: the
+     * whole frames that are present are returned, and {@code onTruncatedData} (where not null) is
+     * given a sentence saying how much was declared and how much was there. Without a callback
+     * ({@code null}), a short data chunk is an error as in {@link #read(InputStream, String)}. A
+     * header cut short is always an error.
+     */
+    public static Audio read(InputStream in, String where, Consumer<String> onTruncatedData) {
         try {
-            return new Reader(in, where == null ? "WAV input" : where).read();
+            return new Reader(in, where == null ? "WAV input" : where, onTruncatedData).read();
         } catch (IOException e) {
             throw new GenloomException(ErrorKind.IO, "cannot read WAV from " + where + ": " + e.getMessage(), null, e);
         }
@@ -138,11 +168,14 @@ public final class WavCodec {
     private static final class Reader {
         private final InputStream in;
         private final String where;
+        /** Told about a data chunk cut short; null: that is an error. */
+        private final Consumer<String> onTruncatedData;
         private long offset;
 
-        Reader(InputStream in, String where) {
+        Reader(InputStream in, String where, Consumer<String> onTruncatedData) {
             this.in = in;
             this.where = where;
+            this.onTruncatedData = onTruncatedData;
         }
 
         Audio read() throws IOException {
@@ -221,7 +254,7 @@ public final class WavCodec {
                 int validBits = u16(f, 18);
                 for (int i = 0; i < GUID_TAIL.length; i++) {
                     if (f[26 + i] != GUID_TAIL[i]) {
-                        throw invalid("WAVE_FORMAT_EXTENSIBLE with an unknown sub-format GUID " + guid(f, 24)
+                        throw unsupported("WAVE_FORMAT_EXTENSIBLE with an unknown sub-format GUID " + guid(f, 24)
                                 + " is not supported; convert to PCM or float");
                     }
                 }
@@ -233,7 +266,7 @@ public final class WavCodec {
                 // Valid bits sit in the high end of the container, so the container decides the scale.
             }
             if (codingTag != TAG_PCM && codingTag != TAG_FLOAT) {
-                throw invalid("format tag " + codingTag + " (" + tagName(codingTag) + ")"
+                throw unsupported("format tag " + codingTag + " (" + tagName(codingTag) + ")"
                         + (tag == TAG_EXTENSIBLE ? " in WAVE_FORMAT_EXTENSIBLE" : "")
                         + " is not supported; convert to PCM or float");
             }
@@ -247,12 +280,12 @@ public final class WavCodec {
             int bytesPerSample;
             if (isFloat) {
                 if (bits != 32 && bits != 64) {
-                    throw invalid("unsupported bit depth: " + bits + "-bit float samples; float WAV must be 32 or 64 bit");
+                    throw unsupported("unsupported bit depth: " + bits + "-bit float samples; float WAV must be 32 or 64 bit");
                 }
                 bytesPerSample = bits / 8;
             } else {
                 if (bits == 0 || bits > 32) {
-                    throw invalid("unsupported bit depth: " + bits + "-bit PCM; Genloom reads 8, 16, 24 and 32 bit");
+                    throw unsupported("unsupported bit depth: " + bits + "-bit PCM; Genloom reads 8, 16, 24 and 32 bit");
                 }
                 bytesPerSample = (bits + 7) / 8;
             }
@@ -307,8 +340,13 @@ public final class WavCodec {
                 }
             }
             if (!toEnd && got < declared) {
-                throw invalid("truncated: the data chunk at byte " + chunkStart + " declares " + declared
-                        + " bytes but only " + got + " are present");
+                String what = "truncated: the data chunk at byte " + chunkStart + " declares " + declared
+                        + " bytes but only " + got + " are present";
+                if (onTruncatedData == null) {
+                    throw invalid(what);
+                }
+                onTruncatedData.accept(where + ": " + what + "; read the " + count / format.channels()
+                        + " whole frames there are");
             }
             // A partial last frame (a stream cut short, or a padded data size) is dropped.
             float[] samples = count == out.length ? out : Arrays.copyOf(out, count);
@@ -376,16 +414,20 @@ public final class WavCodec {
             }
             String magic = ascii(header, 0);
             if (magic.equals("RIFX")) {
-                return invalid("big-endian RIFX WAV is not supported; convert to little-endian RIFF WAV");
+                return unsupported("big-endian RIFX WAV is not supported; convert to little-endian RIFF WAV");
             }
             if (magic.equals("RF64") || magic.equals("BW64")) {
-                return invalid(magic + " (64-bit WAV) is not supported; convert to plain RIFF WAV under 4 GiB");
+                return unsupported(magic + " (64-bit WAV) is not supported; convert to plain RIFF WAV under 4 GiB");
             }
             return invalid("not RIFF: a WAV file starts with 'RIFF', this input starts with " + quote(magic));
         }
 
         private GenloomException invalid(String what) {
             return GenloomException.invalidInput(where + ": " + what);
+        }
+
+        private GenloomException unsupported(String what) {
+            return new UnsupportedWavException(where + ": " + what);
         }
     }
 

@@ -373,6 +373,50 @@ class WavCodecTest {
     }
 
     @Test
+    void readsWhatIsThereOfADataChunkCutShortWhenAskedTo() {
+        // 5 frames of stereo 16-bit declared as 1000 bytes; the last frame is cut mid-sample
+        byte[] cut = RiffBuilder.wave().fmt(1, 2, 8000, 16)
+                .chunk("data", 1000, int16(100, -100, 200, -200, 300, -300, 400, -400, 500), false).build();
+        java.util.List<String> told = new java.util.ArrayList<>();
+        Audio a = WavCodec.read(new ByteArrayInputStream(cut), "cut.wav", told::add);
+        assertEquals(2, a.channels());
+        assertEquals(4, a.frames());
+        assertArrayEquals(new float[] {100 / 32768f, -100 / 32768f, 200 / 32768f, -200 / 32768f,
+                300 / 32768f, -300 / 32768f, 400 / 32768f, -400 / 32768f}, a.samples());
+        assertEquals(1, told.size());
+        assertTrue(told.get(0).contains("cut.wav") && told.get(0).contains("declares 1000 bytes")
+                && told.get(0).contains("only 18") && told.get(0).contains("4 whole frames"), told.get(0));
+
+        // a whole file says nothing; a header cut short stays an error
+        told.clear();
+        byte[] whole = RiffBuilder.wave().fmt(1, 1, 8000, 16).chunk("data", int16(1, 2, 3)).build();
+        assertEquals(3, WavCodec.read(new ByteArrayInputStream(whole), "whole.wav", told::add).frames());
+        assertTrue(told.isEmpty());
+        byte[] halfFmt = Arrays.copyOf(RiffBuilder.wave().fmt(1, 1, 8000, 16).build(), 12 + 8 + 10);
+        GenloomException e = assertThrows(GenloomException.class,
+                () -> WavCodec.read(new ByteArrayInputStream(halfFmt), "fmt.wav", told::add));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(told.isEmpty());
+    }
+
+    @Test
+    void codingsItDoesNotDecodeAreMarkedSoACallerCanHandThemOn() {
+        for (byte[] wav : java.util.List.of(
+                RiffBuilder.wave().fmt(7, 1, 8000, 8).chunk("data", new byte[4]).build(),
+                RiffBuilder.wave().fmt(2, 1, 8000, 4).chunk("data", new byte[4]).build(),
+                RiffBuilder.riff("RF64", "WAVE").build(),
+                RiffBuilder.riff("RIFX", "WAVE").build())) {
+            GenloomException e = assertThrows(GenloomException.class, () -> WavCodec.decode(wav, "x.wav"));
+            assertTrue(e instanceof WavCodec.UnsupportedWavException, e.getClass() + ": " + e.getMessage());
+            assertEquals(ErrorKind.INVALID_INPUT, e.kind());
+        }
+        // malformed files are not "unsupported": no other decoder should get them
+        GenloomException e = assertThrows(GenloomException.class, () -> WavCodec.decode(
+                RiffBuilder.wave().fmt(1, 0, 8000, 0, 16).chunk("data", new byte[4]).build(), "zero.wav"));
+        assertFalse(e instanceof WavCodec.UnsupportedWavException, e.getMessage());
+    }
+
+    @Test
     void pathErrorsNameThePath(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("nope.wav");
         GenloomException e = assertThrows(GenloomException.class, () -> WavCodec.read(missing));

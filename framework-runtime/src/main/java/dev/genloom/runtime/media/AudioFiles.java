@@ -3,71 +3,98 @@ package dev.genloom.runtime.media;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Audio;
+import dev.genloom.api.media.WavCodec;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.Buffer;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Audio files of any format into {@link Audio}: WAV (RIFF/WAVE, recognised by its header, not its
- * name) in PCM and float encodings by the API's own codec; everything else FFmpeg decodes (MP3,
- * FLAC, Ogg Vorbis/Opus, AAC/M4A, WAV with other codecs, the first audio track of a video) through
- * JavaCV, as float samples at the file's own rate and channel count. Errors name the file and say
- * what was wrong; FFmpeg's own console messages are silenced.
+ * Reads audio files of any common format into {@link Audio}, at the file's own sample rate and
+ * channel count (bring it to what a model takes with {@link Audio#monoAt(int)}).
+ *
+ * <ul>
+ *   <li>WAV, recognised by its content ({@code RIFF....WAVE}, whatever the file is called), is
+ *       read by {@link WavCodec}: 8/16/24/32-bit PCM, 32/64-bit float, {@code WAVE_FORMAT_EXTENSIBLE}.
+ *       A data chunk cut short (a copy that stopped early) gives the audio that is there, with a
+ *       warning in the log; a header cut short is an error. WAV in a coding WavCodec does not read
+ *       (A-law, mu-law, ADPCM, RF64, ...) goes to FFmpeg.</li>
+ *   <li>Everything else goes to FFmpeg (through JavaCV): MP3, FLAC, Ogg Vorbis/Opus, AAC/M4A, WMA,
+ *       AIFF, ... and the audio track of a video file. FFmpeg converts the decoded samples to
+ *       interleaved 32-bit float at the stream's own rate and channel count; nothing is resampled
+ *       here. Damage FFmpeg reports while decoding (a file cut short) is logged as a warning and
+ *       the audio decoded up to it is kept.</li>
+ * </ul>
+ *
+ * <p>Errors are {@link GenloomException}s naming the file: {@link ErrorKind#INVALID_INPUT} for a
+ * missing or empty file, a file that is not audio, a video without an audio track; {@link
+ * ErrorKind#IO} where reading itself fails. A file whose audio stream holds no samples gives an
+ * {@link Audio} of 0 frames: what that means is for the caller to decide. Native memory is
+ * released on every path.
  */
 public final class AudioFiles {
-
-    private static final Object LOG_LEVEL_ONCE = new Object();
-    private static volatile boolean quiet;
+    private static final Logger LOG = LoggerFactory.getLogger(AudioFiles.class);
+    private static final Pattern FFMPEG_ERROR = Pattern.compile("error (-?\\d+)");
+    /** The most samples one Audio holds. */
+    private static final long MAX_SAMPLES = Integer.MAX_VALUE - 16;
 
     private AudioFiles() {
     }
 
-    /** Reads an audio file. */
+    /** Reads an audio file (WAV natively, any other format FFmpeg decodes). */
     public static Audio read(Path file) {
+        return read(file, file.toString());
+    }
+
+    /** Reads a file; {@code where} names it in messages. */
+    private static Audio read(Path file, String where) {
         if (Files.isDirectory(file)) {
-            throw GenloomException.invalidInput(file + " is a directory, not an audio file", "give the path of a file");
+            throw GenloomException.invalidInput(file + " is a directory, not an audio file",
+                    "give the path of an audio file");
         }
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw GenloomException.invalidInput("audio file not found: " + file, "check the path");
         }
-        long size;
-        byte[] head = new byte[12];
-        int got;
+        byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            size = Files.size(file);
-            got = in.readNBytes(head, 0, head.length);
+            head = in.readNBytes(12);
+        } catch (NoSuchFileException e) {
+            throw GenloomException.invalidInput("audio file not found: " + file, "check the path");
         } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
+            throw new GenloomException(ErrorKind.IO, "cannot read audio file " + file + ": " + e.getMessage(), null, e);
         }
-        if (size == 0) {
-            throw GenloomException.invalidInput(file + " is empty (0 bytes)", "give a file that holds audio");
+        if (head.length == 0) {
+            throw empty(where);
         }
-        if (got == 12 && ascii(head, 0).equals("RIFF") && ascii(head, 8).equals("WAVE")) {
-            try {
-                return Audio.readWav(file);
-            } catch (GenloomException wav) {
-                if (wav.kind() != ErrorKind.INVALID_INPUT || !wav.getMessage().contains("format tag")) {
-                    throw wav;
-                }
-                // a WAV container around another codec (A-law, mu-law, ADPCM, MP3 ...): FFmpeg may know it
-                try {
-                    return decode(file);
-                } catch (GenloomException ffmpeg) {
-                    wav.addSuppressed(ffmpeg);
-                    throw wav;
-                }
+        if (isRiffWave(head)) {
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                return readWav(in, where, file);
+            } catch (IOException e) {
+                throw new GenloomException(ErrorKind.IO, "cannot read audio file " + file + ": " + e.getMessage(), null, e);
             }
         }
-        return decode(file);
+        return decode(file, where);
     }
 
     /**
@@ -94,7 +121,7 @@ public final class AudioFiles {
         if (ext.equals("opus") && a.sampleRate() != 48000) {
             a = a.resample(48000);
         }
-        silenceFfmpeg();
+        FfmpegLog.install();
         float[] samples = a.samples();
         int channels = a.channels();
         org.bytedeco.javacv.FFmpegFrameRecorder r = new org.bytedeco.javacv.FFmpegFrameRecorder(file.toFile(), channels);
@@ -115,7 +142,7 @@ public final class AudioFiles {
             }
             r.stop();
         } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
-            throw new GenloomException(ErrorKind.IO, "cannot write " + file + ": " + reason(e), null, e);
+            throw new GenloomException(ErrorKind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         } finally {
             try {
                 r.release();
@@ -126,107 +153,227 @@ public final class AudioFiles {
         return file;
     }
 
-    /** Decodes the first audio stream of a file with FFmpeg, as float samples. */
-    static Audio decode(Path file) {
-        silenceFfmpeg();
-        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+    /**
+     * Reads audio from a stream, which is left open, just as {@link #read(Path)} reads a file;
+     * {@code where} names the source in messages and, where it ends in a file extension, helps
+     * FFmpeg recognise the format. The bytes are copied to a temporary file first (FFmpeg needs to
+     * seek in some formats, such as M4A), which is removed afterwards.
+     */
+    public static Audio read(InputStream in, String where) {
+        String name = where == null || where.isBlank() ? "audio input" : where;
         try {
+            Path temp = Files.createTempFile("genloom-audio-", extension(name));
+            try {
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+                return read(temp, name);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new GenloomException(ErrorKind.IO, "cannot read audio from " + name + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Whether the bytes start like a RIFF WAVE file. */
+    static boolean isRiffWave(byte[] head) {
+        return head.length >= 12 && ascii(head, 0).equals("RIFF") && ascii(head, 8).equals("WAVE");
+    }
+
+    /** WAV through {@link WavCodec}; a coding it does not read goes to FFmpeg. */
+    private static Audio readWav(InputStream in, String where, Path file) {
+        try {
+            return WavCodec.read(in, where, LOG::warn);
+        } catch (WavCodec.UnsupportedWavException unsupported) {
+            LOG.debug("{}; trying FFmpeg", unsupported.getMessage());
+            try {
+                return decode(file, where);
+            } catch (GenloomException e) {
+                throw new GenloomException(ErrorKind.INVALID_INPUT, unsupported.getMessage()
+                        + ", and FFmpeg could not decode it either: " + e.getMessage(),
+                        "convert it to 16-bit PCM WAV", e);
+            }
+        }
+    }
+
+    /** Decodes the first audio stream of a file with FFmpeg. */
+    static Audio decode(Path file, String where) {
+        FfmpegLog.install();
+        FfmpegLog.capture();
+        List<String> errors = List.of();
+        Audio audio;
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
             grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
-                throw GenloomException.invalidInput(file + " is not audio FFmpeg can decode: " + reason(e),
-                        "give an audio file (WAV, MP3, FLAC, Ogg, M4A, ...) or a video with sound");
+                throw notAudio(where, reason(e), e);
             }
-            if (!grabber.hasAudio() || grabber.getAudioChannels() <= 0) {
-                throw GenloomException.invalidInput(file + " has no audio track (" + describe(grabber) + ")",
-                        "give a file with sound");
+            if (!grabber.hasAudio() || grabber.getAudioChannels() <= 0 || grabber.getSampleRate() <= 0) {
+                String format = grabber.getFormat();
+                String what = grabber.hasVideo()
+                        ? "it has no audio track; FFmpeg sees only pictures in it (format " + format + ", codec "
+                                + grabber.getVideoCodecName() + ")"
+                        : "FFmpeg found no audio stream in it (format " + format + ")";
+                throw notAudio(where, what, null);
             }
-            int channels = grabber.getAudioChannels();
             int rate = grabber.getSampleRate();
-            if (rate <= 0) {
-                throw GenloomException.invalidInput(file + ": FFmpeg reports no sample rate for its audio track", null);
+            int channels = grabber.getAudioChannels();
+            // Pin the output to the stream's first format: a stream that changes its rate or
+            // layout midway is converted by FFmpeg to this one.
+            grabber.setSampleRate(rate);
+            grabber.setAudioChannels(channels);
+            double declared = declaredSeconds(grabber);
+            audio = new Audio(grab(grabber, where, rate, channels), rate, channels);
+            if (declared > 0 && audio.durationSeconds() < 0.9 * declared - 0.1) {
+                LOG.warn("{}: decoded {} s of the {} s the file declares; it may be cut short", where,
+                        String.format(Locale.ROOT, "%.2f", audio.durationSeconds()),
+                        String.format(Locale.ROOT, "%.2f", declared));
             }
-            float[] out = new float[Math.max(1024, (int) Math.min(Integer.MAX_VALUE - 8,
-                    Math.max(0, grabber.getLengthInTime()) / 1_000_000.0 * rate * channels * 1.05))];
-            int count = 0;
-            Frame frame;
-            while (true) {
-                try {
-                    frame = grabber.grabSamples();
-                } catch (FrameGrabber.Exception e) {
-                    if (count > 0) {
-                        break; // a damaged or truncated tail: keep what decoded
-                    }
-                    throw GenloomException.invalidInput(file + ": FFmpeg cannot decode its audio: " + reason(e), null);
+        } catch (FrameGrabber.Exception e) {
+            // only close() gets here: start() and grabSamples() failures are handled above
+            throw new GenloomException(ErrorKind.IO, where + ": FFmpeg failed to close the file: " + e.getMessage(), null, e);
+        } finally {
+            errors = FfmpegLog.captured();
+        }
+        if (!errors.isEmpty()) {
+            LOG.warn("{}: FFmpeg reported {} problem(s) while decoding, so the file may be damaged or cut short; "
+                            + "kept the {} s decoded (first problem: {})", where, errors.size(),
+                    String.format(Locale.ROOT, "%.2f", audio.durationSeconds()), errors.get(0));
+        }
+        return audio;
+    }
+
+    /**
+     * How long the file says its audio lasts, in seconds; 0 where it does not say. The audio
+     * stream's own duration where the container gives one; else the container's, unless a video
+     * track (which may run longer) is present.
+     */
+    private static double declaredSeconds(FFmpegFrameGrabber grabber) {
+        AVFormatContext context = grabber.getFormatContext();
+        for (int i = 0; i < context.nb_streams(); i++) {
+            AVStream stream = context.streams(i);
+            if (stream.codecpar().codec_type() == avutil.AVMEDIA_TYPE_AUDIO) {
+                long duration = stream.duration();
+                AVRational base = stream.time_base();
+                if (duration != avutil.AV_NOPTS_VALUE && duration > 0 && base.den() != 0) {
+                    return duration * (double) base.num() / base.den();
                 }
-                if (frame == null) {
+                break; // the first audio stream is the one decoded
+            }
+        }
+        return grabber.hasVideo() ? 0 : Math.max(0, grabber.getLengthInTime() / 1e6);
+    }
+
+    /** All samples of the audio stream, interleaved. */
+    private static float[] grab(FFmpegFrameGrabber grabber, String where, int rate, int channels) {
+        long expected = grabber.getLengthInTime() > 0
+                ? (long) (grabber.getLengthInTime() / 1e6 * rate * channels) + channels * 4096L : 1 << 20;
+        float[] out = new float[(int) Math.min(Math.max(expected, 4096), 1 << 24)];
+        int count = 0;
+        int failures = 0;
+        while (true) {
+            Frame frame;
+            try {
+                frame = grabber.grabSamples();
+            } catch (FrameGrabber.Exception e) {
+                // A damaged packet: FFmpeg skips it; give up after several in a row.
+                if (++failures >= 8) {
+                    if (count == 0) {
+                        throw notAudio(where, reason(e), e);
+                    }
+                    LOG.warn("{}: FFmpeg stopped decoding after {} errors in a row ({}); kept the {} frames before",
+                            where, failures, reason(e), count / channels);
                     break;
                 }
-                if (frame.samples == null || frame.samples.length == 0) {
-                    continue;
-                }
-                int frames = samplesPerChannel(frame, channels);
-                int needed = count + frames * channels;
-                if (needed > out.length) {
-                    out = Arrays.copyOf(out, Math.max(needed, out.length * 2));
-                }
-                interleave(frame.samples, channels, frames, out, count);
-                count = needed;
+                continue;
             }
-            return new Audio(Arrays.copyOf(out, count), rate, channels);
-        } finally {
+            if (frame == null) {
+                break;
+            }
+            failures = 0;
+            Buffer[] planes = frame.samples;
+            if (planes == null || planes.length == 0) {
+                continue;
+            }
+            int n = samplesIn(planes, channels);
+            if ((long) count + n > MAX_SAMPLES) {
+                throw GenloomException.invalidInput(where + ": the audio holds more than " + MAX_SAMPLES
+                        + " samples, more than one Audio holds", "split it into shorter files");
+            }
+            if (count + n > out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(MAX_SAMPLES, Math.max((long) count + n, 2L * out.length)));
+            }
+            copy(planes, channels, out, count);
+            count += n;
+        }
+        return count == out.length ? out : Arrays.copyOf(out, count);
+    }
+
+    private static int samplesIn(Buffer[] planes, int channels) {
+        FloatBuffer first = (FloatBuffer) planes[0];
+        return planes.length == 1 ? first.remaining() : first.remaining() * channels;
+    }
+
+    /** Copies one frame's samples into {@code out} at {@code at}, interleaving planar ones. */
+    private static void copy(Buffer[] planes, int channels, float[] out, int at) {
+        if (planes.length == 1) {
+            FloatBuffer b = ((FloatBuffer) planes[0]).duplicate();
+            b.get(out, at, b.remaining());
+            return;
+        }
+        for (int c = 0; c < planes.length && c < channels; c++) {
+            FloatBuffer b = ((FloatBuffer) planes[c]).duplicate();
+            int frames = b.remaining();
+            for (int f = 0; f < frames; f++) {
+                out[at + f * channels + c] = b.get();
+            }
+        }
+    }
+
+    /** FFmpeg's reason for a failure, in words (JavaCV gives the numeric code). */
+    static String reason(FrameGrabber.Exception e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        Matcher m = FFMPEG_ERROR.matcher(message);
+        if (m.find()) {
             try {
-                grabber.close();
-            } catch (FrameGrabber.Exception ignored) {
-                // closing releases the native context; nothing more to do
-            }
-        }
-    }
-
-    private static int samplesPerChannel(Frame frame, int channels) {
-        Buffer b = frame.samples[0];
-        int n = b.limit();
-        return frame.samples.length == channels && channels > 1 ? n : n / channels;
-    }
-
-    /** Copies planar (a buffer per channel) or packed (one interleaved buffer) float samples. */
-    private static void interleave(Buffer[] planes, int channels, int frames, float[] out, int at) {
-        if (planes.length == channels && channels > 1) {
-            for (int c = 0; c < channels; c++) {
-                FloatBuffer p = (FloatBuffer) planes[c];
-                for (int f = 0; f < frames; f++) {
-                    out[at + f * channels + c] = p.get(f);
+                int code = Integer.parseInt(m.group(1));
+                byte[] buf = new byte[256];
+                if (avutil.av_strerror(code, buf, buf.length) == 0) {
+                    int len = 0;
+                    while (len < buf.length && buf[len] != 0) {
+                        len++;
+                    }
+                    return new String(buf, 0, len, StandardCharsets.UTF_8) + " (FFmpeg error " + code + ")";
                 }
-            }
-        } else {
-            FloatBuffer p = (FloatBuffer) planes[0];
-            p.get(0, out, at, frames * channels);
-        }
-    }
-
-    private static void silenceFfmpeg() {
-        if (!quiet) {
-            synchronized (LOG_LEVEL_ONCE) {
-                if (!quiet) {
-                    avutil.av_log_set_level(avutil.AV_LOG_QUIET);
-                    quiet = true;
-                }
+            } catch (NumberFormatException ignored) {
+                // fall through to JavaCV's message
             }
         }
+        return message;
     }
 
-    private static String describe(FFmpegFrameGrabber g) {
-        String format = g.getFormat();
-        return (format == null ? "unknown format" : format) + (g.hasVideo() ? ", video only" : "");
+    private static GenloomException notAudio(String where, String reason, Throwable cause) {
+        return new GenloomException(ErrorKind.INVALID_INPUT, where + " is not audio FFmpeg can decode: " + reason,
+                "give a WAV, MP3, FLAC, Ogg, M4A or other audio file, or a video with a sound track", cause);
     }
 
-    private static String reason(Exception e) {
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.strip();
+    private static GenloomException empty(String where) {
+        return GenloomException.invalidInput(where + " is empty (0 bytes), not audio", "give a file with audio in it");
     }
 
-    private static String ascii(byte[] b, int at) {
-        return new String(b, at, 4, java.nio.charset.StandardCharsets.US_ASCII);
+    private static String extension(String name) {
+        int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+        int dot = name.lastIndexOf('.');
+        if (dot > slash && dot < name.length() - 1 && name.length() - dot <= 6) {
+            String ext = name.substring(dot).toLowerCase(Locale.ROOT);
+            if (ext.matches("\\.[a-z0-9]+")) {
+                return ext;
+            }
+        }
+        return ".bin";
+    }
+
+    private static String ascii(byte[] b, int i) {
+        return new String(b, i, 4, StandardCharsets.ISO_8859_1);
     }
 }

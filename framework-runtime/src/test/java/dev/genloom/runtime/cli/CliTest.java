@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genloom.api.media.Audio;
 import dev.genloom.runtime.EchoFixtures;
+import dev.genloom.runtime.media.FfmpegEncoder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,6 +128,31 @@ class CliTest {
         Result srt = cli("speech-to-text", "-m", "echo-tiny", "--format", "srt", wav.toString());
         assertTrue(srt.out().startsWith("1\n00:00:00,000 --> 00:00:00,"), srt.out());
         assertTrue(srt.out().contains("\n2\n"), srt.out());
+    }
+
+    @Test
+    void speechToTextReadsWhatFfmpegDecodes() throws Exception {
+        Path wav = tmp.resolve("tones.wav");
+        assertEquals(0, cli("text-to-audio", "-m", "echo-tiny", "-o", wav.toString(), "flac and stereo").status());
+        // the same tones, losslessly, as 44.1 kHz stereo FLAC: read by FFmpeg, resampled by the model
+        Audio tones = Audio.readWav(wav);
+        float[] mono = tones.samples();
+        float[] stereo = new float[mono.length * 2];
+        for (int i = 0; i < mono.length; i++) {
+            stereo[2 * i] = mono[i];
+            stereo[2 * i + 1] = mono[i];
+        }
+        Path flac = tmp.resolve("tones.flac");
+        FfmpegEncoder.encode(new Audio(stereo, tones.sampleRate(), 2).resample(44100), flac, "flac", "flac", 0);
+        Result heard = cli("speech-to-text", "-m", "echo-tiny", flac.toString());
+        assertEquals(0, heard.status(), heard.err());
+        assertEquals("flac and stereo\n", heard.out());
+
+        Path notes = tmp.resolve("notes.txt");
+        Files.writeString(notes, "not a recording\n".repeat(10));
+        Result refused = cli("speech-to-text", "-m", "echo-tiny", notes.toString());
+        assertEquals(2, refused.status());
+        assertTrue(refused.err().contains("notes.txt is not audio FFmpeg can decode"), refused.err());
     }
 
     @Test
