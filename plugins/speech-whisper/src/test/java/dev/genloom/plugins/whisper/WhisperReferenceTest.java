@@ -99,6 +99,26 @@ class WhisperReferenceTest {
         assertEquals(c.truth(), beam.text(), "a clip greedy gets right is right with beams too");
     }
 
+    @Test
+    void oneModelServesConcurrentCallsAsItServesOneAtATime() throws Exception {
+        SpeechToText stt = genloom.model(folder.toString(), SpeechToText.class);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> futures = new ArrayList<>();
+            for (Clip c : clips) {
+                Audio a = Audio.readWav(folder.resolve("heldout").resolve(c.file()));
+                futures.add(pool.submit(() -> stt.transcribe(a, TranscriptionOptions.defaults().withBeams(2)).text()));
+            }
+            for (int i = 0; i < clips.size(); i++) {
+                Audio a = Audio.readWav(folder.resolve("heldout").resolve(clips.get(i).file()));
+                assertEquals(stt.transcribe(a, TranscriptionOptions.defaults().withBeams(2)).text(),
+                        futures.get(i).get(), clips.get(i).file());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static String[] cli(int expectedStatus, String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
