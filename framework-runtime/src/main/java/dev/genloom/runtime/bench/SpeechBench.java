@@ -9,6 +9,7 @@ import dev.genloom.runtime.Genloom;
 import java.util.ArrayList;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -65,6 +66,135 @@ public final class SpeechBench {
         }
         return new Result(clip.durationSeconds(), median[0], last.timings().windows(), last.timings().tokens(),
                 median[1], median[2], median[3], last.text());
+    }
+
+    /**
+     * The baseline: a greedy Whisper decoding loop written directly against ONNX Runtime on the same
+     * folder's {@code decoder_model.onnx} + {@code decoder_with_past_model.onnx} (sessions opened
+     * with the host's options), over the encoder output of silence, for {@code tokens} steps with no
+     * rules and no stop; median milliseconds per step after the first over {@code repeats} runs.
+     */
+    public static double bareDecoderMillisPerToken(Genloom genloom, String model, int tokens, int repeats) {
+        java.nio.file.Path given = java.nio.file.Path.of(model);
+        java.nio.file.Path folder = java.nio.file.Files.isDirectory(given) ? given
+                : genloom.resolve(model, null).folder().path();
+        java.nio.file.Path onnx = folder.resolve("onnx");
+        for (String f : new String[] {"encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx"}) {
+            if (!java.nio.file.Files.isRegularFile(onnx.resolve(f))) {
+                throw dev.genloom.api.GenloomException.invalidInput("the bare decoding loop runs onnx/" + f
+                        + ", which " + folder + " does not have");
+            }
+        }
+        com.fasterxml.jackson.databind.JsonNode gen;
+        try {
+            gen = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    folder.resolve("generation_config.json").toFile());
+        } catch (java.io.IOException e) {
+            throw dev.genloom.api.GenloomException.invalidInput("cannot read " + folder.resolve("generation_config.json")
+                    + ": " + e.getMessage());
+        }
+        long[] prompt = {gen.path("decoder_start_token_id").asLong(), gen.path("no_timestamps_token_id").asLong()};
+        ai.onnxruntime.OrtEnvironment env = genloom.sessions().environment();
+        try (ai.onnxruntime.OrtSession encoder = genloom.sessions().open(onnx.resolve("encoder_model.onnx"));
+             ai.onnxruntime.OrtSession first = genloom.sessions().open(onnx.resolve("decoder_model.onnx"));
+             ai.onnxruntime.OrtSession step = genloom.sessions().open(onnx.resolve("decoder_with_past_model.onnx"))) {
+            long[] shape = ((ai.onnxruntime.TensorInfo) encoder.getInputInfo().get("input_features").getInfo())
+                    .getShape().clone();
+            shape[0] = 1;
+            float[] silence = new float[(int) (shape[1] * shape[2])];
+            java.util.Arrays.fill(silence, -1.5f);
+            double[] perRun = new double[Math.max(1, repeats)];
+            try (ai.onnxruntime.OnnxTensor features = ai.onnxruntime.OnnxTensor.createTensor(env,
+                    java.nio.FloatBuffer.wrap(silence), shape);
+                 ai.onnxruntime.OrtSession.Result encoded = encoder.run(Map.of("input_features", features))) {
+                ai.onnxruntime.OnnxTensor hidden = (ai.onnxruntime.OnnxTensor) encoded.get(0);
+                for (int r = -1; r < perRun.length; r++) { // r = -1: warm-up
+                    double ms = bareLoop(env, first, step, hidden, prompt, tokens);
+                    if (r >= 0) {
+                        perRun[r] = ms;
+                    }
+                }
+            }
+            java.util.Arrays.sort(perRun);
+            return perRun[perRun.length / 2];
+        } catch (ai.onnxruntime.OrtException e) {
+            throw dev.genloom.api.GenloomException.runFailed("bare decoding loop: " + e.getMessage(), e);
+        }
+    }
+
+    private static double bareLoop(ai.onnxruntime.OrtEnvironment env, ai.onnxruntime.OrtSession first,
+                                   ai.onnxruntime.OrtSession step, ai.onnxruntime.OnnxTensor hidden, long[] prompt,
+                                   int tokens) throws ai.onnxruntime.OrtException {
+        ai.onnxruntime.OrtSession.Result prefill;
+        try (ai.onnxruntime.OnnxTensor ids = ai.onnxruntime.OnnxTensor.createTensor(env,
+                java.nio.LongBuffer.wrap(prompt), new long[] {1, prompt.length})) {
+            prefill = first.run(Map.of("input_ids", ids, "encoder_hidden_states", hidden));
+        }
+        ai.onnxruntime.OrtSession.Result previous = null;
+        long start = 0;
+        try {
+            Map<String, ai.onnxruntime.OnnxTensor> encoderKv = new java.util.HashMap<>();
+            Map<String, ai.onnxruntime.OnnxTensor> decoderKv = new java.util.HashMap<>();
+            for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : prefill) {
+                String name = e.getKey();
+                if (name.startsWith("present.")) {
+                    String past = "past_key_values." + name.substring("present.".length());
+                    (name.contains(".encoder.") ? encoderKv : decoderKv).put(past, (ai.onnxruntime.OnnxTensor) e.getValue());
+                }
+            }
+            float[] logits = lastRow((ai.onnxruntime.OnnxTensor) prefill.get("logits").orElseThrow());
+            for (int t = 0; t < tokens; t++) {
+                if (t == 1) {
+                    start = System.nanoTime();
+                }
+                long next = argmax(logits);
+                Map<String, ai.onnxruntime.OnnxTensor> in = new java.util.HashMap<>(encoderKv);
+                in.putAll(decoderKv);
+                ai.onnxruntime.OrtSession.Result result;
+                try (ai.onnxruntime.OnnxTensor ids = ai.onnxruntime.OnnxTensor.createTensor(env,
+                        java.nio.LongBuffer.wrap(new long[] {next}), new long[] {1, 1})) {
+                    in.put("input_ids", ids);
+                    result = step.run(in);
+                }
+                if (previous != null) {
+                    previous.close();
+                }
+                previous = result;
+                for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : result) {
+                    if (e.getKey().startsWith("present.")) {
+                        decoderKv.put("past_key_values." + e.getKey().substring("present.".length()),
+                                (ai.onnxruntime.OnnxTensor) e.getValue());
+                    }
+                }
+                logits = lastRow((ai.onnxruntime.OnnxTensor) result.get("logits").orElseThrow());
+            }
+            return (System.nanoTime() - start) / 1e6 / Math.max(1, tokens - 1);
+        } finally {
+            if (previous != null) {
+                previous.close();
+            }
+            prefill.close();
+        }
+    }
+
+    private static float[] lastRow(ai.onnxruntime.OnnxTensor logits) {
+        long[] shape = logits.getInfo().getShape();
+        int vocab = (int) shape[2];
+        java.nio.FloatBuffer b = logits.getFloatBuffer();
+        float[] row = new float[vocab];
+        b.position((int) ((shape[1] - 1) * vocab));
+        b.get(row);
+        return row;
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /**

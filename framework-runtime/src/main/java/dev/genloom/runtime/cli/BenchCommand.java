@@ -172,6 +172,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "runs after the warm-up (default: ${DEFAULT-VALUE})")
         int repeats;
 
+        @Option(names = "--bare", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "also time a bare ONNX Runtime decoding loop over the folder's decoder_model + "
+                        + "decoder_with_past_model, per token (default: ${DEFAULT-VALUE})")
+        boolean bare;
+
         @Override
         public Integer call() {
             GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
@@ -182,9 +187,12 @@ final class BenchCommand implements Runnable {
                         genloom, model, clip, seconds, timestamps, beams, repeats);
                 String device = genloom.sessions().device();
                 int threads = genloom.config().intraOpThreads();
+                double bareMs = bare ? dev.genloom.runtime.bench.SpeechBench.bareDecoderMillisPerToken(genloom, model,
+                        224, repeats) : Double.NaN;
                 long rss = dev.genloom.runtime.bench.TextGenerationBench.peakRssMib();
                 if (root.json()) {
                     out.println(JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
+                            .put("bareDecoderMillisPerToken", bareMs)
                             .put("intraOpThreads", threads).put("audioSeconds", r.audioSeconds())
                             .put("windows", r.windows()).put("tokens", r.tokens())
                             .put("wallSeconds", r.wallSeconds()).put("realTimeFactor", r.realTimeFactor())
@@ -206,6 +214,10 @@ final class BenchCommand implements Runnable {
                             r.encoderRealTimeFactor());
                     out.printf(Locale.ROOT, "decoder   %8.3f s   real-time factor %.4f   %.2f ms/token%n",
                             r.decoderSeconds(), r.decoderRealTimeFactor(), r.decoderMillisPerToken());
+                    if (bare) {
+                        out.printf(Locale.ROOT, "bare ONNX Runtime decoding loop %.2f ms/token (Genloom %+.1f %%)%n",
+                                bareMs, 100 * (r.decoderMillisPerToken() / bareMs - 1));
+                    }
                     out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
                 }
                 out.flush();

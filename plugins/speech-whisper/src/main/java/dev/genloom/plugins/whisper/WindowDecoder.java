@@ -82,13 +82,14 @@ final class WindowDecoder {
         float[] logits = run.prefill(s.prompt())[0];
         double noSpeech = noSpeechProb(run.firstPositionLogits());
         SplittableRandom random = new SplittableRandom(s.seed());
+        double[] scratch = s.temperature() > 0 ? new double[logits.length] : null;
         long[] out = new long[s.maxTokens()];
         int n = 0;
         double sum = 0;
         boolean finished = false;
         while (true) {
             double logZ = rules.apply(logits, out, n, s.timestamps());
-            int next = s.temperature() > 0 ? sample(logits, s.temperature(), random) : argmax(logits);
+            int next = s.temperature() > 0 ? sample(logits, s.temperature(), random, scratch) : argmax(logits);
             sum += logits[next] - logZ;
             if (next == tokens.eot()) {
                 finished = true;
@@ -200,23 +201,6 @@ final class WindowDecoder {
         return Math.exp(firstLogits[id] - LogitRules.logSumExp(firstLogits, 0, firstLogits.length));
     }
 
-    static double[] logSoftmax(float[] logits, double temperature) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v / temperature);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v / temperature - max);
-        }
-        double logZ = max + Math.log(sum);
-        double[] out = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = logits[i] / temperature - logZ;
-        }
-        return out;
-    }
-
     static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
@@ -227,22 +211,36 @@ final class WindowDecoder {
         return best;
     }
 
-    private static int sample(float[] logits, double temperature, SplittableRandom random) {
-        double[] lp = logSoftmax(logits, temperature);
-        double u = random.nextDouble();
+    /**
+     * Draws a token from softmax(logits / temperature) with one {@code exp} pass, its weights kept in
+     * {@code scratch} (the vocabulary's length) for the cumulative scan; tokens more than 30 below the
+     * maximum (after scaling) are left at weight 0.
+     */
+    static int sample(float[] logits, double temperature, SplittableRandom random, double[] scratch) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            double x = (logits[i] - max) / temperature;
+            double w = x > -30 ? Math.exp(x) : 0;
+            scratch[i] = w;
+            sum += w;
+        }
+        double target = random.nextDouble() * sum;
         double acc = 0;
-        int lastAllowed = -1;
-        for (int i = 0; i < lp.length; i++) {
-            if (lp[i] == Double.NEGATIVE_INFINITY) {
-                continue;
-            }
-            lastAllowed = i;
-            acc += Math.exp(lp[i]);
-            if (u < acc) {
-                return i;
+        int last = -1;
+        for (int i = 0; i < logits.length; i++) {
+            if (scratch[i] > 0) {
+                acc += scratch[i];
+                last = i;
+                if (target < acc) {
+                    return i;
+                }
             }
         }
-        return lastAllowed;
+        return last;
     }
 
     /** Indices of the k largest values, largest first. */
