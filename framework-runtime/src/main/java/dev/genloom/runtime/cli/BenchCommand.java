@@ -187,12 +187,28 @@ final class BenchCommand implements Runnable {
                         genloom, model, clip, seconds, timestamps, beams, repeats);
                 String device = genloom.sessions().device();
                 int threads = genloom.config().intraOpThreads();
-                double bareMs = bare ? dev.genloom.runtime.bench.SpeechBench.bareDecoderMillisPerToken(genloom, model,
-                        224, repeats) : Double.NaN;
+                double bareMs = Double.NaN;
+                String bareSkipped = null;
+                if (bare) {
+                    try {
+                        bareMs = dev.genloom.runtime.bench.SpeechBench.bareDecoderMillisPerToken(genloom, model, 224,
+                                repeats);
+                    } catch (dev.genloom.api.GenloomException e) {
+                        if (e.kind() != dev.genloom.api.ErrorKind.INVALID_INPUT) {
+                            throw e;
+                        }
+                        bareSkipped = e.getMessage(); // e.g. a merged-only export: no pair to loop over
+                    }
+                }
                 long rss = dev.genloom.runtime.bench.TextGenerationBench.peakRssMib();
                 if (root.json()) {
-                    out.println(JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
-                            .put("bareDecoderMillisPerToken", bareMs)
+                    com.fasterxml.jackson.databind.node.ObjectNode node = JsonNodeFactory.instance.objectNode();
+                    if (Double.isNaN(bareMs)) {
+                        node.putNull("bareDecoderMillisPerToken");
+                    } else {
+                        node.put("bareDecoderMillisPerToken", bareMs);
+                    }
+                    out.println(node.put("model", model).put("device", device)
                             .put("intraOpThreads", threads).put("audioSeconds", r.audioSeconds())
                             .put("windows", r.windows()).put("tokens", r.tokens())
                             .put("wallSeconds", r.wallSeconds()).put("realTimeFactor", r.realTimeFactor())
@@ -214,7 +230,9 @@ final class BenchCommand implements Runnable {
                             r.encoderRealTimeFactor());
                     out.printf(Locale.ROOT, "decoder   %8.3f s   real-time factor %.4f   %.2f ms/token%n",
                             r.decoderSeconds(), r.decoderRealTimeFactor(), r.decoderMillisPerToken());
-                    if (bare) {
+                    if (bareSkipped != null) {
+                        out.println("bare loop skipped: " + bareSkipped);
+                    } else if (bare) {
                         out.printf(Locale.ROOT, "bare ONNX Runtime decoding loop %.2f ms/token (Genloom %+.1f %%)%n",
                                 bareMs, 100 * (r.decoderMillisPerToken() / bareMs - 1));
                     }

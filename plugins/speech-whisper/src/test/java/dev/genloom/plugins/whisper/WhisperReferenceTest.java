@@ -119,6 +119,20 @@ class WhisperReferenceTest {
         }
     }
 
+    @Test
+    void theSpeechBenchmarkReportsItsPartsAndSaysWhyTheBareLoopIsSkipped() throws Exception {
+        Path clip = folder.resolve("heldout").resolve(clips.get(1).file());
+        String json = cli(0, "--json", "bench", "speech", "-m", folder.toString(), "--audio", clip.toString(),
+                "--no-timestamps", "--repeats", "1")[0];
+        com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertEquals(1, n.path("windows").asInt());
+        assertTrue(n.path("tokens").asInt() >= 2, json);
+        double parts = n.path("featureSeconds").asDouble() + n.path("encoderSeconds").asDouble()
+                + n.path("decoderSeconds").asDouble();
+        assertTrue(parts > 0 && parts <= n.path("wallSeconds").asDouble() * 1.05, json);
+        assertTrue(n.path("bareDecoderMillisPerToken").isNull(), "toy-whisper-en has only the merged decoder: " + json);
+    }
+
     static String[] cli(int expectedStatus, String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
