@@ -27,11 +27,12 @@ final class LogitRules {
 
     /**
      * Applies the rules to {@code logits} (length the vocabulary) given the {@code count} tokens
-     * generated so far in {@code generated} (after the prompt), and returns the log of the softmax
-     * normaliser of the result ({@code log sum exp(logits)}), so that a token's log-probability is
-     * {@code logits[t] - result}. One pass of {@code exp} over the vocabulary.
+     * generated so far in {@code generated} (after the prompt). Where {@code normalise}, returns the
+     * log of the softmax normaliser of the result ({@code log sum exp(logits)}), so that a token's
+     * log-probability is {@code logits[t] - result} (one pass of {@code exp} over the vocabulary);
+     * otherwise NaN, and no pass over the vocabulary beyond the rules' own.
      */
-    double apply(float[] logits, long[] generated, int count, boolean timestamps) {
+    double apply(float[] logits, long[] generated, int count, boolean timestamps, boolean normalise) {
         for (int t : tokens.suppress()) {
             forbid(logits, t);
         }
@@ -43,7 +44,7 @@ final class LogitRules {
         int tsBegin = tokens.timestampBegin();
         if (!timestamps) {
             forbidRange(logits, tsBegin, vocab);
-            return logSumExp(logits, 0, logits.length);
+            return normalise ? logSumExp(logits, 0, logits.length) : Double.NaN;
         }
         forbid(logits, tokens.noTimestamps());
         int eot = tokens.eot();
@@ -73,21 +74,18 @@ final class LogitRules {
             int lastAllowed = tsBegin + tokens.maxInitialTimestampIndex();
             forbidRange(logits, lastAllowed + 1, vocab);
         }
-        // where the timestamps together outweigh every text token, a timestamp must come
-        double all = logSumExp(logits, 0, logits.length);
-        if (all == Double.NEGATIVE_INFINITY) {
-            return all;
-        }
+        // where the timestamps together outweigh every text token, a timestamp must come (both sides
+        // of that comparison are log-probabilities over one normaliser, so it cancels)
         double stamps = logSumExp(logits, tsBegin, vocab);
-        double maxText = Double.NEGATIVE_INFINITY;
+        float maxText = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < tsBegin; i++) {
             maxText = Math.max(maxText, logits[i]);
         }
-        if (stamps - all > maxText - all) {
+        if (stamps != Double.NEGATIVE_INFINITY && stamps > maxText) {
             forbidRange(logits, 0, tsBegin);
-            return stamps;
+            return normalise ? stamps : Double.NaN;
         }
-        return all;
+        return normalise ? logSumExp(logits, 0, logits.length) : Double.NaN;
     }
 
     /** {@code log sum exp} of {@code v[from, to)}; {@code -inf} where all are. */

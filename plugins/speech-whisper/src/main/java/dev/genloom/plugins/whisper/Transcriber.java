@@ -275,7 +275,7 @@ final class Transcriber {
         for (int attempt = 0; attempt <= FALLBACK_TEMPERATURES.length; attempt++) {
             double temperature = attempt == 0 ? 0 : FALLBACK_TEMPERATURES[attempt - 1];
             WindowDecoder.Result r = decoder.decode(hidden, new WindowDecoder.Settings(prompt, timestamps, beams,
-                    temperature, 0x5eedL * 31 + window * 7L + attempt, budget));
+                    temperature, 0x5eedL * 31 + window * 7L + attempt, budget, NO_SPEECH_THRESHOLD));
             clock.tokens += r.tokens().length + (r.finished() ? 1 : 0);
             double ratio = compressionRatio(text(r.tokens(), 0, r.tokens().length));
             boolean loops = ratio > COMPRESSION_RATIO_LIMIT || !r.finished();

@@ -21,8 +21,15 @@ final class WindowDecoder {
      *
      * @param beams       beam width; 1 is greedy (or sampling when {@code temperature > 0})
      * @param temperature 0 picks the likeliest token; above 0 samples (beams are then not used)
+     * @param scoreFrom   a greedy or sampled decoding sums its tokens' log-probabilities only where
+     *                    the no-speech probability exceeds this (the only use of the sum then); the
+     *                    sum is NaN otherwise. Beam search always scores. -1: always.
      */
-    record Settings(long[] prompt, boolean timestamps, int beams, double temperature, long seed, int maxTokens) {
+    record Settings(long[] prompt, boolean timestamps, int beams, double temperature, long seed, int maxTokens,
+                    double scoreFrom) {
+        Settings(long[] prompt, boolean timestamps, int beams, double temperature, long seed, int maxTokens) {
+            this(prompt, timestamps, beams, temperature, seed, maxTokens, -1);
+        }
     }
 
     /**
@@ -81,6 +88,7 @@ final class WindowDecoder {
     private Result single(DecoderRun run, WindowDecoder.Settings s) throws OrtException {
         float[] logits = run.prefill(s.prompt())[0];
         double noSpeech = noSpeechProb(run.firstPositionLogits());
+        boolean scored = noSpeech > s.scoreFrom();
         SplittableRandom random = new SplittableRandom(s.seed());
         double[] scratch = s.temperature() > 0 ? new double[logits.length] : null;
         long[] out = new long[s.maxTokens()];
@@ -88,7 +96,7 @@ final class WindowDecoder {
         double sum = 0;
         boolean finished = false;
         while (true) {
-            double logZ = rules.apply(logits, out, n, s.timestamps());
+            double logZ = rules.apply(logits, out, n, s.timestamps(), scored);
             int next = s.temperature() > 0 ? sample(logits, s.temperature(), random, scratch) : argmax(logits);
             sum += logits[next] - logZ;
             if (next == tokens.eot()) {
@@ -101,7 +109,7 @@ final class WindowDecoder {
             }
             logits = run.step(new long[] {next}, null)[0];
         }
-        return new Result(Arrays.copyOf(out, n), sum, noSpeech, finished);
+        return new Result(Arrays.copyOf(out, n), scored ? sum : Double.NaN, noSpeech, finished);
     }
 
     /** A beam: its tokens, summed log-probability, and the decoder row that holds its cache. */
@@ -133,7 +141,7 @@ final class WindowDecoder {
             for (int p = 0; p < live.size(); p++) {
                 Beam b = live.get(p);
                 float[] l = logits[b.row()];
-                double logZ = rules.apply(l, b.tokens(), b.length(), s.timestamps());
+                double logZ = rules.apply(l, b.tokens(), b.length(), s.timestamps(), true);
                 for (int t : top(l, width + 1)) {
                     if (l[t] != Float.NEGATIVE_INFINITY) {
                         candidates.add(new Candidate(p, t, b.score() + l[t] - logZ));
