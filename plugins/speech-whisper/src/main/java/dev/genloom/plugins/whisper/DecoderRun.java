@@ -46,7 +46,7 @@ final class DecoderRun implements AutoCloseable {
     private final Set<String> stepOutputs = new LinkedHashSet<>();
     private OnnxTensor branchTrue;
     private int length;
-    /** Every row's tokens so far, prompt included (what a step without the cache runs again). */
+    /** Every row's tokens so far, prompt included: kept only without the cache, which runs them again. */
     private long[][] sequences;
     private final boolean cache;
     /** Logits of the first prompt position (for the no-speech probability), row 0. */
@@ -91,11 +91,14 @@ final class DecoderRun implements AutoCloseable {
 
     /** Runs the prompt (the same for every row); the logits of its last position, a row each. */
     float[][] prefill(long[] prompt) throws OrtException {
-        sequences = new long[rows][];
+        long[][] start = new long[rows][];
         for (int r = 0; r < rows; r++) {
-            sequences[r] = prompt.clone();
+            start[r] = prompt.clone();
         }
-        float[][] out = full(sequences, prompt.length);
+        if (!cache) {
+            sequences = start;
+        }
+        float[][] out = full(start, prompt.length);
         firstPositionLogits = firstOfFull;
         return out;
     }
@@ -152,13 +155,9 @@ final class DecoderRun implements AutoCloseable {
             }
         }
         length = width;
-        float[] logits = flat(output(prefill, WhisperGraph.LOGITS));
-        firstOfFull = position(logits, 0, width, 0);
-        float[][] out = new float[rows][];
-        for (int r = 0; r < rows; r++) {
-            out[r] = position(logits, r, width, width - 1);
-        }
-        return out;
+        OnnxTensor logits = output(prefill, WhisperGraph.LOGITS);
+        firstOfFull = rows(logits, width, 0, 1)[0];
+        return rows(logits, width, width - 1, rows);
     }
 
     /**
@@ -166,14 +165,14 @@ final class DecoderRun implements AutoCloseable {
      * own) with token {@code next[r]}; the logits of the new position, a row each.
      */
     float[][] step(long[] next, int[] from) throws OrtException {
-        long[][] grown = new long[rows][];
-        for (int r = 0; r < rows; r++) {
-            long[] parent = sequences[from == null ? r : from[r]];
-            grown[r] = java.util.Arrays.copyOf(parent, parent.length + 1);
-            grown[r][parent.length] = next[r];
-        }
-        sequences = grown;
         if (!cache) {
+            long[][] grown = new long[rows][];
+            for (int r = 0; r < rows; r++) {
+                long[] parent = sequences[from == null ? r : from[r]];
+                grown[r] = java.util.Arrays.copyOf(parent, parent.length + 1);
+                grown[r][parent.length] = next[r];
+            }
+            sequences = grown;
             return full(sequences, length + 1);
         }
         if (from != null && !identity(from)) {
@@ -207,12 +206,7 @@ final class DecoderRun implements AutoCloseable {
             }
         }
         length++;
-        float[] logits = flat(output(result, WhisperGraph.LOGITS));
-        float[][] out = new float[rows][];
-        for (int r = 0; r < rows; r++) {
-            out[r] = position(logits, r, 1, 0);
-        }
-        return out;
+        return rows(output(result, WhisperGraph.LOGITS), 1, 0, rows);
     }
 
     private static boolean identity(int[] from) {
@@ -284,26 +278,28 @@ final class DecoderRun implements AutoCloseable {
         return (OnnxTensor) v;
     }
 
-    /** A float or float16 tensor's values as floats. */
-    private static float[] flat(OnnxTensor t) {
-        if (t.getInfo().type == OnnxJavaType.FLOAT16) {
-            ShortBuffer sb = t.getShortBuffer();
-            float[] out = new float[sb.remaining()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = Fp16Conversions.fp16ToFloat(sb.get(i));
+    /**
+     * The logits at position {@code pos} of the first {@code count} rows of a [rows, positions,
+     * vocab] float or float16 tensor, read from its buffer row by row (nothing else is copied).
+     */
+    private float[][] rows(OnnxTensor logits, int positions, int pos, int count) {
+        int vocab = g.vocab;
+        float[][] out = new float[count][vocab];
+        if (logits.getInfo().type == OnnxJavaType.FLOAT16) {
+            ShortBuffer sb = logits.getShortBuffer();
+            for (int r = 0; r < count; r++) {
+                int offset = (r * positions + pos) * vocab;
+                for (int i = 0; i < vocab; i++) {
+                    out[r][i] = Fp16Conversions.fp16ToFloat(sb.get(offset + i));
+                }
             }
-            return out;
+        } else {
+            FloatBuffer fb = logits.getFloatBuffer();
+            for (int r = 0; r < count; r++) {
+                fb.get((r * positions + pos) * vocab, out[r]);
+            }
         }
-        FloatBuffer fb = t.getFloatBuffer();
-        float[] out = new float[fb.remaining()];
-        fb.get(out);
         return out;
-    }
-
-    /** Logits of one row and position of a flat [rows, positions, vocab] array. */
-    private float[] position(float[] logits, int row, int positions, int pos) {
-        int offset = (row * positions + pos) * g.vocab;
-        return java.util.Arrays.copyOfRange(logits, offset, offset + g.vocab);
     }
 
     @Override

@@ -9,6 +9,7 @@ import ai.onnxruntime.platform.Fp16Conversions;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.Segment;
 import dev.genloom.api.SegmentListener;
+import dev.genloom.plugins.whisper.features.LogMelSpectrogram;
 import dev.genloom.spi.Tokenizer;
 
 import java.nio.ByteBuffer;
@@ -45,23 +46,6 @@ final class Transcriber {
     static final double LOGPROB_THRESHOLD = -1.0;
     static final double[] FALLBACK_TEMPERATURES = {0.2, 0.4, 0.6, 0.8, 1.0};
 
-    /** Log-mel features of a window: [mels * frames] floats from {@code length} samples at {@code offset}. */
-    interface Features {
-        float[] window(float[] samples, int offset, int length);
-
-        int mels();
-
-        int frames();
-
-        int hop();
-
-        int sampleRate();
-
-        default int windowSamples() {
-            return frames() * hop();
-        }
-    }
-
     /** What a call asks for. */
     record Request(String language, boolean translate, boolean timestamps, int beams) {
     }
@@ -95,14 +79,14 @@ final class Transcriber {
     private final OrtEnvironment env;
     private final WhisperTokens tokens;
     private final Tokenizer tokenizer;
-    private final Features features;
+    private final LogMelSpectrogram features;
     private final WindowDecoder decoder;
     private final int maxTokens;
 
     /** Sees every window's decoded tokens (tests check the timestamp rules on them). */
     volatile java.util.function.Consumer<long[]> windowObserver = t -> { };
 
-    Transcriber(WhisperGraph graph, OrtEnvironment env, WhisperTokens tokens, Tokenizer tokenizer, Features features,
+    Transcriber(WhisperGraph graph, OrtEnvironment env, WhisperTokens tokens, Tokenizer tokenizer, LogMelSpectrogram features,
                 int maxTargetPositions, boolean cache) {
         this.graph = graph;
         this.env = env;
@@ -121,9 +105,9 @@ final class Transcriber {
     Outcome transcribe(float[] samples, Request request, SegmentListener listener, DoubleUnaryOperator toOriginal) {
         String language = request.language();
         int n = samples.length;
-        int hop = features.hop();
-        int rate = features.sampleRate();
-        int windowSamples = features.windowSamples();
+        int hop = features.hopLength();
+        int rate = features.samplingRate();
+        int windowSamples = features.samplesPerWindow();
         boolean longForm = request.timestamps() || n > windowSamples;
         List<Segment> segments = new ArrayList<>();
         StringBuilder text = new StringBuilder();
@@ -260,7 +244,7 @@ final class Transcriber {
 
     /** One window (the first 30 s of {@code samples}) encoded and decoded once, as asked: for tests. */
     WindowDecoder.Result decodeWindow(float[] samples, WindowDecoder.Settings settings) throws OrtException {
-        try (OrtSession.Result encoded = encode(samples, 0, Math.min(samples.length, features.windowSamples()),
+        try (OrtSession.Result encoded = encode(samples, 0, Math.min(samples.length, features.samplesPerWindow()),
                 new Clock())) {
             return decoder.decode((OnnxTensor) encoded.get(WhisperGraph.LAST_HIDDEN_STATE).orElseThrow(), settings);
         }
@@ -295,10 +279,9 @@ final class Transcriber {
 
     private OrtSession.Result encode(float[] samples, int offset, int length, Clock clock) throws OrtException {
         long start = System.nanoTime();
-        float[] mel = features.window(samples, offset, length);
-        long featuresDone = System.nanoTime();
-        clock.featureNanos += featuresDone - start;
         long[] shape = {1, features.mels(), features.frames()};
+        float[] mel = features.compute(samples, offset, length);
+        long featuresDone = System.nanoTime();
         OnnxTensor input;
         if (graph.featureType == OnnxJavaType.FLOAT16) {
             ByteBuffer b = ByteBuffer.allocateDirect(mel.length * 2).order(ByteOrder.nativeOrder());
@@ -310,6 +293,7 @@ final class Transcriber {
         } else {
             input = OnnxTensor.createTensor(env, FloatBuffer.wrap(mel), shape);
         }
+        clock.featureNanos += featuresDone - start;
         try (input) {
             return graph.encoder.run(Map.of(WhisperGraph.INPUT_FEATURES, input));
         } finally {

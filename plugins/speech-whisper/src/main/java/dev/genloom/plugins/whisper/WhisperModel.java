@@ -43,7 +43,7 @@ final class WhisperModel implements SpeechToText {
         this.tokens = tokens;
         this.mel = mel;
         JsonNode config = ctx.folder().config();
-        this.transcriber = new Transcriber(graph, ctx.sessions().environment(), tokens, tokenizer, features(mel),
+        this.transcriber = new Transcriber(graph, ctx.sessions().environment(), tokens, tokenizer, mel,
                 config.path("max_target_positions").asInt(448), booleanOption(ctx, "cache", true));
     }
 
@@ -153,35 +153,6 @@ final class WhisperModel implements SpeechToText {
             }
             return vad;
         }
-    }
-
-    private static Transcriber.Features features(LogMelSpectrogram mel) {
-        return new Transcriber.Features() {
-            @Override
-            public float[] window(float[] samples, int offset, int length) {
-                return mel.compute(samples, offset, length);
-            }
-
-            @Override
-            public int mels() {
-                return mel.mels();
-            }
-
-            @Override
-            public int frames() {
-                return mel.frames();
-            }
-
-            @Override
-            public int hop() {
-                return mel.hopLength();
-            }
-
-            @Override
-            public int sampleRate() {
-                return mel.samplingRate();
-            }
-        };
     }
 
     @Override

@@ -5,10 +5,8 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.spi.ModelFolder;
 import dev.genloom.spi.Tokenizer;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -77,20 +75,17 @@ record WhisperTokens(int eot, int sot, int transcribe, int translate, int startO
      * {@code <|notimestamps|>} where no timestamps are wanted.
      */
     long[] prompt(String language, boolean translate, boolean timestamps) {
-        List<Long> p = new ArrayList<>(4);
-        p.add((long) sot);
+        long[] p = new long[4];
+        int n = 0;
+        p[n++] = sot;
         if (multilingual) {
-            p.add((long) languages.get(language));
-            p.add((long) (translate ? this.translate : transcribe));
+            p[n++] = languages.get(language);
+            p[n++] = translate ? this.translate : transcribe;
         }
         if (!timestamps) {
-            p.add((long) noTimestamps);
+            p[n++] = noTimestamps;
         }
-        long[] out = new long[p.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p.get(i);
-        }
-        return out;
+        return java.util.Arrays.copyOf(p, n);
     }
 
     private static int id(JsonNode gen, JsonNode config, String key, Tokenizer tokenizer, String token,
