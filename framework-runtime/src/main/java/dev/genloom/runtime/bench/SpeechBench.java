@@ -142,12 +142,12 @@ public final class SpeechBench {
                     (name.contains(".encoder.") ? encoderKv : decoderKv).put(past, (ai.onnxruntime.OnnxTensor) e.getValue());
                 }
             }
-            float[] logits = lastRow((ai.onnxruntime.OnnxTensor) prefill.get("logits").orElseThrow());
+            long next = TextGenerationBench.lastPositionArgmax(
+                    (ai.onnxruntime.OnnxTensor) prefill.get("logits").orElseThrow());
             for (int t = 0; t < tokens; t++) {
                 if (t == 1) {
                     start = System.nanoTime();
                 }
-                long next = argmax(logits);
                 Map<String, ai.onnxruntime.OnnxTensor> in = new java.util.HashMap<>(encoderKv);
                 in.putAll(decoderKv);
                 ai.onnxruntime.OrtSession.Result result;
@@ -166,7 +166,7 @@ public final class SpeechBench {
                                 (ai.onnxruntime.OnnxTensor) e.getValue());
                     }
                 }
-                logits = lastRow((ai.onnxruntime.OnnxTensor) result.get("logits").orElseThrow());
+                next = TextGenerationBench.lastPositionArgmax((ai.onnxruntime.OnnxTensor) result.get("logits").orElseThrow());
             }
             return (System.nanoTime() - start) / 1e6 / Math.max(1, tokens - 1);
         } finally {
@@ -175,26 +175,6 @@ public final class SpeechBench {
             }
             prefill.close();
         }
-    }
-
-    private static float[] lastRow(ai.onnxruntime.OnnxTensor logits) {
-        long[] shape = logits.getInfo().getShape();
-        int vocab = (int) shape[2];
-        java.nio.FloatBuffer b = logits.getFloatBuffer();
-        float[] row = new float[vocab];
-        b.position((int) ((shape[1] - 1) * vocab));
-        b.get(row);
-        return row;
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /**

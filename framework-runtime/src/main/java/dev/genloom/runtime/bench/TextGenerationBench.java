@@ -118,6 +118,24 @@ public final class TextGenerationBench {
     }
 
     /** Peak resident memory of this process, in MiB (Linux), or -1. */
+    /** The likeliest token at the last position of a float [batch 1, positions, vocab] logits tensor. */
+    static int lastPositionArgmax(OnnxTensor logits) {
+        long[] shape = logits.getInfo().getShape();
+        int vocab = (int) shape[2];
+        int base = (int) ((shape[1] - 1) * vocab);
+        FloatBuffer b = logits.getFloatBuffer();
+        int best = 0;
+        float bestValue = Float.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocab; v++) {
+            float x = b.get(base + v);
+            if (x > bestValue) {
+                bestValue = x;
+                best = v;
+            }
+        }
+        return best;
+    }
+
     public static long peakRssMib() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -200,18 +218,7 @@ public final class TextGenerationBench {
                         past.values().forEach(OnnxTensor::close);
                     }
                     previous = result;
-                    FloatBuffer logits = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
-                    int vocab = (int) (((TensorInfo) result.get("logits").get().getInfo()).getShape()[2]);
-                    int base = (n - 1) * vocab;
-                    int best = 0;
-                    float bestValue = Float.NEGATIVE_INFINITY;
-                    for (int v = 0; v < vocab; v++) {
-                        float x = logits.get(base + v);
-                        if (x > bestValue) {
-                            bestValue = x;
-                            best = v;
-                        }
-                    }
+                    int best = lastPositionArgmax((OnnxTensor) result.get("logits").orElseThrow());
                     past = new HashMap<>();
                     for (String name : pastNames) {
                         OnnxValue present = result.get(name.replace("past_key_values.", "present.")).orElseThrow();
