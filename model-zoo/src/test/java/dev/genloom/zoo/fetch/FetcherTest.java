@@ -388,7 +388,10 @@ class FetcherTest {
                     "waiting " + second.at("waiting") + ", released " + released + ", body done " + bodyDone);
             assertTrue(second.at("done ") >= bodyDone, "the waiter finished before the body was served:\n"
                     + second.output());
-            assertTrue(second.at("done ") >= first.at("done "), "the waiter finished before the downloader");
+            // the downloader prints "done" after it lets the lock go, so the waiter, woken by that, may print
+            // first by a scheduling slice: what must hold is that it did not finish while the download ran
+            assertTrue(second.at("done ") >= first.at("done ") - 2000, "the waiter finished before the downloader:\n"
+                    + first.output() + "\n--\n" + second.output());
 
             // every file was served in full exactly once; nothing else was asked for
             Map<String, Integer> gets = new TreeMap<>();
