@@ -37,4 +37,16 @@ public interface ModelFamily extends ExtensionPoint {
      * unexpected inputs and outputs and the file. Everything opened before a failure is closed.
      */
     Model load(ModelContext context) throws Exception;
+
+    /**
+     * A bare ONNX Runtime decoding loop over the folder's files, the benchmark harness's baseline
+     * ({@code genloom bench}). The default has none.
+     *
+     * @return the loop, or empty where this family offers none
+     * @throws dev.genloom.api.GenloomException {@code INVALID_INPUT} naming the file the loop needs
+     *                                          where the folder lacks it
+     */
+    default Optional<BareDecoder> bareDecoder(ModelContext context) throws Exception {
+        return Optional.empty();
+    }
 }

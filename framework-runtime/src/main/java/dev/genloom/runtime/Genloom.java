@@ -25,6 +25,10 @@ import dev.genloom.runtime.store.ModelListing;
 import dev.genloom.runtime.store.ModelStore;
 import dev.genloom.runtime.store.ResolvedModel;
 import dev.genloom.runtime.tokenizer.DjlTokenizers;
+import dev.genloom.spi.BareDecoder;
+import dev.genloom.spi.ModelContext;
+import dev.genloom.spi.ModelFamily;
+import dev.genloom.spi.ModelFolder;
 import dev.genloom.zoo.catalog.Catalog;
 import dev.genloom.zoo.catalog.CatalogEntry;
 import dev.genloom.zoo.fetch.FetchListener;
@@ -238,6 +242,44 @@ public final class Genloom implements AutoCloseable {
     }
 
     private Model load(String name, ResolvedModel resolved, Map<String, Object> callerOptions) {
+        long start = System.nanoTime();
+        Model model = inFamily(name, resolved, callerOptions, "load model", ModelFamily::load);
+        LoadedFamily family = resolved.family();
+        LOG.info("loaded model '{}' ({} from plugin {}) on {} in {} ms", name, family.name(), family.pluginId(),
+                sessions().device(), (System.nanoTime() - start) / 1_000_000);
+        return model;
+    }
+
+    /**
+     * The bare ONNX Runtime decoding loop of a model's family over its folder (by name or path): the
+     * benchmark harness's baseline, in this runtime's sessions. Close it when done.
+     *
+     * @throws GenloomException {@code UNSUPPORTED} where the family has no such loop;
+     *                          {@code INVALID_INPUT} where the folder lacks a file the loop needs
+     */
+    public BareDecoder bareDecoder(String model) {
+        checkOpen();
+        ResolvedModel resolved = store.resolve(model, null);
+        Optional<BareDecoder> loop = inFamily(model, resolved, Map.of(), "open a bare decoding loop for",
+                ModelFamily::bareDecoder);
+        return loop.orElseThrow(() -> new GenloomException(ErrorKind.UNSUPPORTED, "family "
+                + resolved.family().name() + " (plugin " + resolved.family().pluginId()
+                + ") has no bare decoding loop to benchmark '" + model + "' against"));
+    }
+
+    /** What a family is asked to do with a model folder, given the host's context. */
+    @FunctionalInterface
+    private interface FamilyCall<T> {
+        T call(ModelFamily family, ModelContext context) throws Exception;
+    }
+
+    /**
+     * Calls the family of a resolved model with the host's context, inside the plugin's class
+     * loader; what the plugin throws that is not a {@link GenloomException} is reported as the
+     * plugin's failure, and a null result too.
+     */
+    private <T> T inFamily(String name, ResolvedModel resolved, Map<String, Object> callerOptions, String what,
+                           FamilyCall<T> call) {
         LoadedFamily family = resolved.family();
         OrtSessions s = sessions();
         ModelInfo info = new ModelInfo(resolved.name(), family.name(), family.pluginId(), resolved.folder().path(),
@@ -245,30 +287,27 @@ public final class Genloom implements AutoCloseable {
         Map<String, Object> options = new LinkedHashMap<>(resolved.options());
         options.putAll(callerOptions);
         HostModelContext context = new HostModelContext(resolved.folder(), info, s, tokenizers.get(), options,
-                companion -> store.companion(companion).map(f -> (dev.genloom.spi.ModelFolder) f));
-        long start = System.nanoTime();
+                companion -> store.companion(companion).map(f -> (ModelFolder) f));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(family.family().getClass().getClassLoader());
-        Model model;
+        T result;
         try {
-            model = family.family().load(context);
+            result = call.call(family.family(), context);
         } catch (GenloomException e) {
             throw e;
         } catch (Exception | LinkageError e) {
             throw new GenloomException(ErrorKind.PLUGIN_FAILURE, "plugin '" + family.pluginId() + "' (family "
-                    + family.name() + ") failed to load model '" + name + "' from " + resolved.folder().path() + ": "
+                    + family.name() + ") failed to " + what + " '" + name + "' from " + resolved.folder().path() + ": "
                     + e, "check the model folder; if it is right, report this to the plugin's authors", e);
         } finally {
             thread.setContextClassLoader(previous);
         }
-        if (model == null) {
-            throw new GenloomException(ErrorKind.PLUGIN_FAILURE, "plugin '" + family.pluginId() + "' returned no model for '"
-                    + name + "'");
+        if (result == null) {
+            throw new GenloomException(ErrorKind.PLUGIN_FAILURE, "plugin '" + family.pluginId() + "' returned nothing to "
+                    + what + " '" + name + "'");
         }
-        LOG.info("loaded model '{}' ({} from plugin {}) on {} in {} ms", name, family.name(), family.pluginId(),
-                s.device(), (System.nanoTime() - start) / 1_000_000);
-        return model;
+        return result;
     }
 
     /** The ONNX Runtime sessions, started on first need. */

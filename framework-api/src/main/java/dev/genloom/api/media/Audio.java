@@ -2,14 +2,11 @@ package dev.genloom.api.media;
 
 import dev.genloom.api.GenloomException;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
  * Sound as float PCM: samples in [-1, 1], interleaved by channel (frame after frame), with their
- * sample rate. Immutable. Reads and writes WAV (see {@link WavCodec}); changes rate with
+ * sample rate. Immutable. The host reads and writes it in files (WAV natively, other formats through FFmpeg); changes rate with
  * {@link #resample(int)} (see {@link Resampler}).
  */
 public final class Audio {
@@ -34,8 +31,11 @@ public final class Audio {
         this.channels = channels;
     }
 
-    /** Audio that takes the array as it is, without a copy; for codecs that built it themselves. */
-    static Audio wrap(float[] samples, int sampleRate, int channels) {
+    /**
+     * Audio that takes the array as it is, without a copy: for decoders that built it themselves.
+     * The caller hands the array over and must not change it afterwards.
+     */
+    public static Audio wrap(float[] samples, int sampleRate, int channels) {
         GenloomException.require(sampleRate > 0, "sample rate must be positive, got " + sampleRate);
         GenloomException.require(channels > 0, "channel count must be positive, got " + channels);
         GenloomException.require(samples.length % channels == 0,
@@ -43,9 +43,22 @@ public final class Audio {
         return new Audio(samples, sampleRate, channels, true);
     }
 
-    /** The samples themselves, not a copy: for codecs in this package, which must not change them. */
+    /** The samples themselves, not a copy: for this package, which must not change them. */
     float[] samplesView() {
         return samples;
+    }
+
+    /**
+     * Copies {@code length} interleaved samples from {@code offset} into {@code destination} at
+     * {@code destinationOffset}: a block at a time, for encoders that must not copy the whole sound.
+     */
+    public void copySamples(int offset, float[] destination, int destinationOffset, int length) {
+        System.arraycopy(samples, offset, destination, destinationOffset, length);
+    }
+
+    /** The number of interleaved samples: {@code frames() * channels()}. */
+    public int sampleCount() {
+        return samples.length;
     }
 
     /** Mono audio. */
@@ -131,27 +144,6 @@ public final class Audio {
     /** The channels averaged, at {@code rate}: what speech models take. */
     public Audio monoAt(int rate) {
         return toMono().resample(rate);
-    }
-
-    public static Audio readWav(Path file) {
-        return WavCodec.read(file);
-    }
-
-    public static Audio readWav(InputStream in, String where) {
-        return WavCodec.read(in, where);
-    }
-
-    public void writeWav(Path file, WavCodec.Encoding encoding) {
-        WavCodec.write(this, file, encoding);
-    }
-
-    public void writeWav(OutputStream out, WavCodec.Encoding encoding) {
-        WavCodec.write(this, out, encoding);
-    }
-
-    /** Writes 16-bit PCM WAV. */
-    public void writeWav(Path file) {
-        writeWav(file, WavCodec.Encoding.PCM_16);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.genloom.runtime.media;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Audio;
-import dev.genloom.api.media.WavCodec;
+import dev.genloom.runtime.media.WavCodec;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVRational;
@@ -101,7 +101,7 @@ public final class AudioFiles {
      * Writes audio compressed by FFmpeg, the codec chosen by the file's extension: {@code .mp3}
      * (LAME, 192 kb/s), {@code .flac}, {@code .ogg} (Vorbis, 192 kb/s), {@code .opus} (Opus in Ogg,
      * 128 kb/s; Opus takes 48 kHz, so other rates are resampled first) or {@code .m4a} (AAC,
-     * 192 kb/s). WAV is written by {@link Audio#writeWav}.
+     * 192 kb/s). WAV is written by {@link WavCodec#write(Audio, Path)}.
      */
     public static Path encode(Audio audio, Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);

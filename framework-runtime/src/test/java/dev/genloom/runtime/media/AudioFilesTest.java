@@ -4,7 +4,7 @@ import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Audio;
 import dev.genloom.api.media.Image;
-import dev.genloom.api.media.WavCodec;
+import dev.genloom.runtime.media.WavCodec;
 import dev.genloom.zoo.testkit.SpeechSignals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,7 +123,7 @@ class AudioFilesTest {
     @Test
     void wav16BitMono16k() {
         Path f = dir.resolve("speech16.wav");
-        SpeechSignals.mono(RATE, SECONDS).writeWav(f, WavCodec.Encoding.PCM_16);
+        WavCodec.write(SpeechSignals.mono(RATE, SECONDS), f, WavCodec.Encoding.PCM_16);
         double[] r = readAndCompare(f, 16000, 1, 0);
         assertTrue(r[0] < 1e-3, "16-bit quantisation only: " + r[0]);
         assertEquals(SECONDS, r[3], 1e-9);
@@ -132,7 +132,7 @@ class AudioFilesTest {
     @Test
     void wavFloatStereo44k() {
         Path f = dir.resolve("speech44f.wav");
-        SpeechSignals.stereo(44100, SECONDS).writeWav(f, WavCodec.Encoding.FLOAT_32);
+        WavCodec.write(SpeechSignals.stereo(44100, SECONDS), f, WavCodec.Encoding.FLOAT_32);
         double[] r = readAndCompare(f, 44100, 2, 0);
         assertTrue(r[0] < 1e-3, "resampling error only: " + r[0]);
     }
@@ -140,7 +140,7 @@ class AudioFilesTest {
     @Test
     void wav24BitMono48k() {
         Path f = dir.resolve("speech48.wav");
-        SpeechSignals.mono(48000, SECONDS).writeWav(f, WavCodec.Encoding.PCM_24);
+        WavCodec.write(SpeechSignals.mono(48000, SECONDS), f, WavCodec.Encoding.PCM_24);
         double[] r = readAndCompare(f, 48000, 1, 0);
         assertTrue(r[0] < 1e-3, "resampling error only: " + r[0]);
     }
@@ -148,15 +148,15 @@ class AudioFilesTest {
     @Test
     void wavIsRecognisedByItsContentNotItsName() {
         Path f = dir.resolve("actually-a-wav.mp3");
-        SpeechSignals.mono(RATE, SECONDS).writeWav(f, WavCodec.Encoding.PCM_16);
-        assertEquals(Audio.readWav(f), AudioFiles.read(f));
+        WavCodec.write(SpeechSignals.mono(RATE, SECONDS), f, WavCodec.Encoding.PCM_16);
+        assertEquals(WavCodec.read(f), AudioFiles.read(f));
     }
 
     @Test
     void wavInACodingWavCodecDoesNotReadGoesToFfmpeg() throws Exception {
         Path f = dir.resolve("alaw.wav");
         FfmpegEncoder.encode(SpeechSignals.mono(8000, SECONDS), f, "wav", "pcm_alaw", 0);
-        assertThrows(WavCodec.UnsupportedWavException.class, () -> Audio.readWav(f));
+        assertThrows(WavCodec.UnsupportedWavException.class, () -> WavCodec.read(f));
         // A-law keeps about 13 bits near silence, fewer when loud: a few per cent of error
         double[] r = readAndCompare(f, 8000, 1, 0);
         assertTrue(r[0] < 0.05, "A-law error " + r[0]);
@@ -172,7 +172,7 @@ class AudioFilesTest {
                 java.util.Map.of("rf64", "always"));
         byte[] head = Arrays.copyOf(Files.readAllBytes(f), 4);
         assertEquals("RF64", new String(head, StandardCharsets.US_ASCII));
-        assertThrows(WavCodec.UnsupportedWavException.class, () -> Audio.readWav(f));
+        assertThrows(WavCodec.UnsupportedWavException.class, () -> WavCodec.read(f));
         double[] r = readAndCompare(f, 48000, 2, 0);
         assertTrue(r[0] < 1e-3, "16-bit PCM in RF64: " + r[0]);
         assertEquals(SECONDS, r[3], 1e-9);
@@ -325,7 +325,7 @@ class AudioFilesTest {
     @Test
     void anAudioStreamWithoutSamplesGivesNoFrames() throws Exception {
         Path wav = dir.resolve("nothing.wav");
-        Audio.mono(new float[0], 22050).writeWav(wav);
+        WavCodec.write(Audio.mono(new float[0], 22050), wav);
         Audio a = AudioFiles.read(wav);
         assertEquals(0, a.frames());
         assertEquals(22050, a.sampleRate());

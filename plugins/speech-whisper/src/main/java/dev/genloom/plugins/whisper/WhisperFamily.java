@@ -3,6 +3,7 @@ package dev.genloom.plugins.whisper;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genloom.api.Model;
 import dev.genloom.api.SpeechToText;
+import dev.genloom.spi.BareDecoder;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.ModelFamily;
 import dev.genloom.spi.ModelFolder;
@@ -63,5 +64,14 @@ public final class WhisperFamily implements ModelFamily {
     @Override
     public Model load(ModelContext context) {
         return WhisperModel.open(context);
+    }
+
+    /**
+     * A greedy loop over {@code decoder_model} + {@code decoder_with_past_model} written directly
+     * against ONNX Runtime; a merged-only export has none and is refused naming the missing file.
+     */
+    @Override
+    public Optional<BareDecoder> bareDecoder(ModelContext context) {
+        return Optional.of(WhisperBareDecoder.open(context));
     }
 }

@@ -3,9 +3,9 @@ package dev.genloom.plugins.whisper;
 import dev.genloom.api.SpeechToText;
 import dev.genloom.api.Transcript;
 import dev.genloom.api.media.Audio;
-import dev.genloom.api.media.WavCodec;
+import dev.genloom.runtime.media.WavCodec;
 import dev.genloom.plugins.whisper.features.LogMelSpectrogram;
-import dev.genloom.runtime.io.Values;
+import dev.genloom.cli.io.Values;
 import dev.genloom.runtime.media.AudioFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -63,14 +63,14 @@ class AudioFormatsFeaturesTest {
         String models = System.getenv("GENLOOM_TEST_MODELS");
         Audio speech;
         if (models != null && !models.isBlank()) {
-            Audio whole = Audio.readWav(Path.of(models, "silero-vad", "test.wav"));
+            Audio whole = WavCodec.read(Path.of(models, "silero-vad", "test.wav"));
             speech = Audio.mono(java.util.Arrays.copyOf(whole.monoAt(16000).samples(), 16000 * 8), 16000);
         } else {
             speech = Audio.mono(WhisperTestKitTest.babble(8, 4), 16000);
         }
         float[] s16 = speech.samples();
         Path wav16 = dir.resolve("speech-16k.wav");
-        speech.writeWav(wav16, WavCodec.Encoding.PCM_16);
+        WavCodec.write(speech, wav16, WavCodec.Encoding.PCM_16);
 
         float[] up = speech.resample(44100).samples();
         float[] stereo = new float[up.length * 2];
@@ -80,7 +80,7 @@ class AudioFormatsFeaturesTest {
         }
         Audio stereo44 = new Audio(stereo, 44100, 2);
         Path wavFloat = dir.resolve("speech-44k-stereo-float.wav");
-        stereo44.writeWav(wavFloat, WavCodec.Encoding.FLOAT_32);
+        WavCodec.write(stereo44, wavFloat, WavCodec.Encoding.FLOAT_32);
         Path mp3 = AudioFiles.encode(stereo44, dir.resolve("speech.mp3"));
 
         float[] reference = features(speech);
@@ -106,7 +106,7 @@ class AudioFormatsFeaturesTest {
         String models = System.getenv("GENLOOM_TEST_MODELS");
         Assumptions.assumeTrue(models != null && !models.isBlank(), "GENLOOM_TEST_MODELS is not set: skipping");
         Path folder = Path.of(models, "toy-whisper-en");
-        Audio clip = Audio.readWav(folder.resolve("heldout/held_00002.wav")); // " Three zero zero."
+        Audio clip = WavCodec.read(folder.resolve("heldout/held_00002.wav")); // " Three zero zero."
         Path mp3 = AudioFiles.encode(clip, dir.resolve("clip.mp3"));
         Path flac = AudioFiles.encode(clip, dir.resolve("clip.flac"));
         try (dev.genloom.runtime.Genloom g = dev.genloom.runtime.Genloom.builder().environment(Map.of())

@@ -1,6 +1,7 @@
 package dev.genloom.plugins.whisper;
 
 import dev.genloom.api.TextOptions;
+import dev.genloom.runtime.media.WavCodec;
 import dev.genloom.api.TextToText;
 import dev.genloom.api.media.Audio;
 import dev.genloom.runtime.Genloom;
@@ -28,7 +29,7 @@ class SpeechToStoryPipelineTest {
         try (Genloom genloom = Genloom.builder().environment(Map.of()).modelsDir(models).device("cpu").threads(1)
                 .build()) {
             Pipeline p = genloom.pipeline(Path.of("../../config/pipelines/speech-to-story.yaml"));
-            Audio speech = Audio.readWav(models.resolve("toy-whisper-en/heldout/held_00001.wav"));
+            Audio speech = WavCodec.read(models.resolve("toy-whisper-en/heldout/held_00001.wav"));
             PipelineResult r = genloom.run(p, Map.of("speech", speech));
             assertEquals(" Open the window.", r.output("said", String.class));
             String direct = genloom.model("toy-gpt2-stories", TextToText.class).generate(" Open the window.",

@@ -1,6 +1,7 @@
 package dev.genloom.plugins.whisper;
 
 import dev.genloom.api.SpeechToText;
+import dev.genloom.runtime.media.WavCodec;
 import dev.genloom.api.Transcript;
 import dev.genloom.api.TranscriptionOptions;
 import dev.genloom.api.media.Audio;
@@ -66,7 +67,7 @@ class WhisperReferenceTest {
         List<String> wrong = new ArrayList<>();
         int equalToTruth = 0;
         for (Clip c : clips) {
-            Transcript t = stt.transcribe(Audio.readWav(folder.resolve("heldout").resolve(c.file())));
+            Transcript t = stt.transcribe(WavCodec.read(folder.resolve("heldout").resolve(c.file())));
             if (!t.text().equals(c.reference())) {
                 wrong.add(c.file() + ": got '" + t.text() + "', reference '" + c.reference() + "'");
             }
@@ -84,7 +85,7 @@ class WhisperReferenceTest {
         SpeechToText cached = genloom.model(folder.toString(), SpeechToText.class);
         SpeechToText full = (SpeechToText) genloom.model(folder.toString(), "whisper", Map.of("cache", false));
         for (Clip c : clips.subList(0, 4)) {
-            Audio a = Audio.readWav(folder.resolve("heldout").resolve(c.file()));
+            Audio a = WavCodec.read(folder.resolve("heldout").resolve(c.file()));
             assertEquals(cached.transcribe(a).text(), full.transcribe(a).text(), c.file());
         }
     }
@@ -94,7 +95,7 @@ class WhisperReferenceTest {
         SpeechToText stt = genloom.model(folder.toString(), SpeechToText.class);
         assertEquals("", stt.transcribe(Audio.mono(new float[16000 * 10], 16000)).text());
         Clip c = clips.get(1);
-        Transcript beam = stt.transcribe(Audio.readWav(folder.resolve("heldout").resolve(c.file())),
+        Transcript beam = stt.transcribe(WavCodec.read(folder.resolve("heldout").resolve(c.file())),
                 TranscriptionOptions.defaults().withBeams(4));
         assertEquals(c.truth(), beam.text(), "a clip greedy gets right is right with beams too");
     }
@@ -106,11 +107,11 @@ class WhisperReferenceTest {
         try {
             List<java.util.concurrent.Future<String>> futures = new ArrayList<>();
             for (Clip c : clips) {
-                Audio a = Audio.readWav(folder.resolve("heldout").resolve(c.file()));
+                Audio a = WavCodec.read(folder.resolve("heldout").resolve(c.file()));
                 futures.add(pool.submit(() -> stt.transcribe(a, TranscriptionOptions.defaults().withBeams(2)).text()));
             }
             for (int i = 0; i < clips.size(); i++) {
-                Audio a = Audio.readWav(folder.resolve("heldout").resolve(clips.get(i).file()));
+                Audio a = WavCodec.read(folder.resolve("heldout").resolve(clips.get(i).file()));
                 assertEquals(stt.transcribe(a, TranscriptionOptions.defaults().withBeams(2)).text(),
                         futures.get(i).get(), clips.get(i).file());
             }
@@ -139,7 +140,7 @@ class WhisperReferenceTest {
         String[] full = new String[args.length + 1];
         full[0] = "-q";
         System.arraycopy(args, 0, full, 1, args.length);
-        int status = dev.genloom.runtime.cli.GenloomCli.execute(full, new java.io.PrintWriter(out),
+        int status = dev.genloom.cli.GenloomCli.execute(full, new java.io.PrintWriter(out),
                 new java.io.PrintWriter(err));
         assertEquals(expectedStatus, status, err.toString());
         return new String[] {out.toString(), err.toString()};

@@ -1,6 +1,7 @@
 package dev.genloom.plugins.whisper;
 
 import dev.genloom.api.ErrorKind;
+import dev.genloom.runtime.media.WavCodec;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.Segment;
 import dev.genloom.api.SpeechToText;
@@ -85,7 +86,7 @@ class WhisperVadTest {
         List<String> lines = Files.readAllLines(shared.resolve("toy-whisper-en/heldout/transcripts.tsv"));
         String[] row = lines.get(12).split("\t", -1);
         assertEquals("held_00011.wav", row[0]);
-        Audio clip = Audio.readWav(shared.resolve("toy-whisper-en/heldout").resolve(row[0]));
+        Audio clip = WavCodec.read(shared.resolve("toy-whisper-en/heldout").resolve(row[0]));
         float[] speech = clip.monoAt(RATE).samples();
         Audio audio = Audio.mono(padded(speech, 44.0, 40.0), RATE);
         SpeechToText stt = genloom.model("toy-whisper-en", SpeechToText.class);
@@ -108,7 +109,7 @@ class WhisperVadTest {
 
     @Test
     void vadModelFromTheLoadOptionAndAClearErrorWithoutOne() throws Exception {
-        Audio a = Audio.readWav(shared.resolve("silero-vad/test.wav"));
+        Audio a = WavCodec.read(shared.resolve("silero-vad/test.wav"));
         Audio first = Audio.mono(java.util.Arrays.copyOf(a.monoAt(RATE).samples(), RATE * 3), RATE);
         // toy-whisper-en alone in a model directory: no companion
         Files.createSymbolicLink(bare.resolve("toy-whisper-en"), shared.resolve("toy-whisper-en"));

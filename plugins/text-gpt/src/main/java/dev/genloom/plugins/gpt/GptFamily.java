@@ -3,6 +3,7 @@ package dev.genloom.plugins.gpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genloom.api.Model;
 import dev.genloom.api.TextToText;
+import dev.genloom.spi.BareDecoder;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.ModelFamily;
 import dev.genloom.spi.ModelFolder;
@@ -68,5 +69,11 @@ public final class GptFamily implements ModelFamily {
     @Override
     public Model load(ModelContext context) {
         return GptModel.open(context);
+    }
+
+    /** A greedy loop over {@code onnx/model.onnx} written directly against ONNX Runtime. */
+    @Override
+    public Optional<BareDecoder> bareDecoder(ModelContext context) {
+        return Optional.of(GptBareDecoder.open(context));
     }
 }

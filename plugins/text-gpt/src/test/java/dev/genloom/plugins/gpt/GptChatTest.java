@@ -7,7 +7,7 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.api.TextOptions;
 import dev.genloom.api.TextToText;
 import dev.genloom.runtime.Genloom;
-import dev.genloom.runtime.cli.GenloomCli;
+import dev.genloom.cli.GenloomCli;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
 import org.junit.jupiter.api.AfterAll;

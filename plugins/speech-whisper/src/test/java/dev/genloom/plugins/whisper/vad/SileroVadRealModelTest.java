@@ -1,6 +1,7 @@
 package dev.genloom.plugins.whisper.vad;
 
 import dev.genloom.api.media.Audio;
+import dev.genloom.runtime.media.WavCodec;
 import dev.genloom.runtime.Genloom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -42,7 +43,7 @@ class SileroVadRealModelTest {
                 "no " + folder.resolve(SileroVad.FILE_NAME) + ": skipping the real Silero VAD tests");
         genloom = Genloom.builder().environment(Map.of()).device("cpu").threads(1).build();
         vad = SileroVad.open(genloom.sessions(), folder.resolve(SileroVad.FILE_NAME));
-        speech = Audio.readWav(folder.resolve("test.wav"));
+        speech = WavCodec.read(folder.resolve("test.wav"));
     }
 
     @AfterAll

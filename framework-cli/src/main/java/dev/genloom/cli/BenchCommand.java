@@ -1,0 +1,246 @@
+package dev.genloom.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.genloom.runtime.Genloom;
+import dev.genloom.cli.bench.PipelineOverhead;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class, BenchCommand.Text.class,
+        BenchCommand.Speech.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline, text or speech");
+    }
+
+    @Command(name = "pipeline", description = "Pipeline overhead per step against calling the model directly, "
+            + "in one process (text-to-text steps in a chain).")
+    static final class Pipeline implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-m", "--model"}, defaultValue = "echo-tiny", paramLabel = "MODEL",
+                description = "a text-to-text model (default: ${DEFAULT-VALUE})")
+        String model;
+
+        @Option(names = "--steps", defaultValue = "4", paramLabel = "N", description = "steps in the chain (default: ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--rounds", defaultValue = "15", paramLabel = "N", description = "alternating rounds (default: ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Option(names = "--calls", defaultValue = "2000", paramLabel = "N", description = "model calls per round (default: ${DEFAULT-VALUE})")
+        int calls;
+
+        @Override
+        public Integer call() {
+            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
+            PrintWriter out = spec.commandLine().getOut();
+            try (Genloom genloom = root.open()) {
+                PipelineOverhead.Result r = PipelineOverhead.measure(genloom, model, steps, rounds, calls);
+                String device = genloom.sessions().device();
+                int threads = genloom.config().intraOpThreads();
+                if (root.json()) {
+                    out.println(JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
+                            .put("intraOpThreads", threads).put("steps", r.steps()).put("rounds", r.rounds())
+                            .put("callsPerRound", r.callsPerRound())
+                            .put("directMicrosPerCall", r.directNanosPerCall() / 1e3)
+                            .put("pipelineMicrosPerStep", r.pipelineNanosPerStep() / 1e3)
+                            .put("overheadMicrosPerStep", r.overheadNanosPerStep() / 1e3)
+                            .put("ratio", r.ratio()).toPrettyString());
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %d-step chain, %d rounds x %d calls "
+                                    + "(median round)%n", model, device, threads == 0 ? "default" : threads, r.steps(),
+                            r.rounds(), r.callsPerRound());
+                    out.printf(Locale.ROOT, "direct call        %10.1f us%n", r.directNanosPerCall() / 1e3);
+                    out.printf(Locale.ROOT, "pipeline, per step %10.1f us%n", r.pipelineNanosPerStep() / 1e3);
+                    out.printf(Locale.ROOT, "overhead per step  %10.1f us  (ratio %.3f)%n",
+                            r.overheadNanosPerStep() / 1e3, r.ratio());
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "text", description = "Text generation: prefill and decode tokens/s at several contexts, against a "
+            + "bare ONNX Runtime greedy loop over the same onnx/model.onnx in the same process.")
+    static final class Text implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+                description = "a decoder-only model folder with onnx/model.onnx (e.g. the test kit's gpt2-124m)")
+        String model;
+
+        @Option(names = "--contexts", split = ",", defaultValue = "128,512,1024", paramLabel = "N,...",
+                description = "context lengths (default: ${DEFAULT-VALUE})")
+        int[] contexts;
+
+        @Option(names = "--decode", defaultValue = "64", paramLabel = "N",
+                description = "tokens generated at each context (default: ${DEFAULT-VALUE})")
+        int decode;
+
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "alternating runs (default: ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
+            PrintWriter out = spec.commandLine().getOut();
+            try (Genloom genloom = root.open()) {
+                java.util.List<dev.genloom.cli.bench.TextGenerationBench.Row> rows =
+                        dev.genloom.cli.bench.TextGenerationBench.measure(genloom, model, contexts, decode, repeats);
+                String device = genloom.sessions().device();
+                int threads = genloom.config().intraOpThreads();
+                long rss = dev.genloom.cli.bench.TextGenerationBench.peakRssMib();
+                if (root.json()) {
+                    com.fasterxml.jackson.databind.node.ObjectNode node = JsonNodeFactory.instance.objectNode()
+                            .put("model", model).put("device", device).put("intraOpThreads", threads)
+                            .put("peakRssMib", rss);
+                    com.fasterxml.jackson.databind.node.ArrayNode list = node.putArray("contexts");
+                    for (var r : rows) {
+                        list.addObject().put("context", r.context()).put("prefillTokensPerSecond", r.prefillTokensPerSecond())
+                                .put("decodeTokens", r.decodeTokens()).put("decodeTokensPerSecond", r.decodeTokensPerSecond())
+                                .put("bareDecodeTokensPerSecond", r.bareDecodeTokensPerSecond())
+                                .put("decodeOverhead", r.decodeOverhead());
+                    }
+                    out.println(node.toPrettyString());
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %d decode tokens, median of %d%n",
+                            model, device, threads == 0 ? "default" : threads, decode, repeats);
+                    out.printf(Locale.ROOT, "%8s %14s %14s %14s %10s%n", "context", "prefill tok/s", "decode tok/s",
+                            "bare tok/s", "overhead");
+                    for (var r : rows) {
+                        out.printf(Locale.ROOT, "%8d %14.1f %14.1f %14.1f %9.1f%%%n", r.context(),
+                                r.prefillTokensPerSecond(), r.decodeTokensPerSecond(), r.bareDecodeTokensPerSecond(),
+                                100 * r.decodeOverhead());
+                    }
+                    out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "speech", description = "Speech-to-text: real-time factor of a transcription, with features, "
+            + "encoder and decoder time apart (median of the runs after a warm-up).")
+    static final class Speech implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+                description = "a speech-to-text model (e.g. the test kit's whisper-tiny-en-size)")
+        String model;
+
+        @Option(names = "--audio", paramLabel = "FILE", description = "audio to transcribe (default: a speech-like "
+                + "synthetic clip of --seconds)")
+        java.nio.file.Path audio;
+
+        @Option(names = "--seconds", defaultValue = "60", paramLabel = "S",
+                description = "length of the synthetic clip (default: ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(names = "--timestamps", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "decode with timestamps (default: ${DEFAULT-VALUE})")
+        boolean timestamps;
+
+        @Option(names = "--beams", defaultValue = "1", paramLabel = "N", description = "beam width (default: ${DEFAULT-VALUE})")
+        int beams;
+
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "runs after the warm-up (default: ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Option(names = "--bare", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "also time a bare ONNX Runtime decoding loop over the folder's decoder_model + "
+                        + "decoder_with_past_model, per token (default: ${DEFAULT-VALUE})")
+        boolean bare;
+
+        @Override
+        public Integer call() {
+            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
+            PrintWriter out = spec.commandLine().getOut();
+            dev.genloom.api.media.Audio clip = audio == null ? null : dev.genloom.cli.io.Values.readAudio(audio);
+            try (Genloom genloom = root.open()) {
+                dev.genloom.cli.bench.SpeechBench.Result r = dev.genloom.cli.bench.SpeechBench.measure(
+                        genloom, model, clip, seconds, timestamps, beams, repeats);
+                String device = genloom.sessions().device();
+                int threads = genloom.config().intraOpThreads();
+                double bareMs = Double.NaN;
+                String bareSkipped = null;
+                if (bare) {
+                    try {
+                        bareMs = dev.genloom.cli.bench.SpeechBench.bareDecoderMillisPerToken(genloom, model, 224,
+                                repeats);
+                    } catch (dev.genloom.api.GenloomException e) {
+                        if (e.kind() != dev.genloom.api.ErrorKind.INVALID_INPUT) {
+                            throw e;
+                        }
+                        bareSkipped = e.getMessage(); // e.g. a merged-only export: no pair to loop over
+                    }
+                }
+                long rss = dev.genloom.cli.bench.TextGenerationBench.peakRssMib();
+                if (root.json()) {
+                    com.fasterxml.jackson.databind.node.ObjectNode node = JsonNodeFactory.instance.objectNode();
+                    if (Double.isNaN(bareMs)) {
+                        node.putNull("bareDecoderMillisPerToken");
+                    } else {
+                        node.put("bareDecoderMillisPerToken", bareMs);
+                    }
+                    out.println(node.put("model", model).put("device", device)
+                            .put("intraOpThreads", threads).put("audioSeconds", r.audioSeconds())
+                            .put("windows", r.windows()).put("tokens", r.tokens())
+                            .put("wallSeconds", r.wallSeconds()).put("realTimeFactor", r.realTimeFactor())
+                            .put("featureSeconds", r.featureSeconds()).put("encoderSeconds", r.encoderSeconds())
+                            .put("encoderRealTimeFactor", r.encoderRealTimeFactor())
+                            .put("decoderSeconds", r.decoderSeconds())
+                            .put("decoderRealTimeFactor", r.decoderRealTimeFactor())
+                            .put("decoderMillisPerToken", r.decoderMillisPerToken())
+                            .put("peakRssMib", rss).toPrettyString());
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %.1f s of audio, %s, beams %d, "
+                                    + "median of %d%n", model, device, threads == 0 ? "default" : threads,
+                            r.audioSeconds(), timestamps ? "timestamps" : "no timestamps", beams, repeats);
+                    out.printf(Locale.ROOT, "windows %d, tokens %d%n", r.windows(), r.tokens());
+                    out.printf(Locale.ROOT, "total     %8.3f s   real-time factor %.4f%n", r.wallSeconds(),
+                            r.realTimeFactor());
+                    out.printf(Locale.ROOT, "features  %8.3f s%n", r.featureSeconds());
+                    out.printf(Locale.ROOT, "encoder   %8.3f s   real-time factor %.4f%n", r.encoderSeconds(),
+                            r.encoderRealTimeFactor());
+                    out.printf(Locale.ROOT, "decoder   %8.3f s   real-time factor %.4f   %.2f ms/token%n",
+                            r.decoderSeconds(), r.decoderRealTimeFactor(), r.decoderMillisPerToken());
+                    if (bareSkipped != null) {
+                        out.println("bare loop skipped: " + bareSkipped);
+                    } else if (bare) {
+                        out.printf(Locale.ROOT, "bare ONNX Runtime decoding loop %.2f ms/token (Genloom %+.1f %%)%n",
+                                bareMs, 100 * (r.decoderMillisPerToken() / bareMs - 1));
+                    }
+                    out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.genloom.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genloom.api.ImageText;
+import dev.genloom.api.ImageToText;
+import dev.genloom.api.ImageToTextOptions;
+import dev.genloom.api.ScoredLabel;
+import dev.genloom.api.media.Image;
+import dev.genloom.api.task.Tasks;
+import dev.genloom.runtime.Genloom;
+import dev.genloom.cli.io.Values;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "image-to-text", description = "Caption or read images, or score candidate labels against them.")
+final class ImageToTextCommand extends ModelCommand implements Callable<Integer> {
+    @Option(names = {"-l", "--label"}, split = ",", paramLabel = "LABEL",
+            description = "candidate label (repeatable, or comma-separated): zero-shot classification")
+    List<String> labels;
+    @Option(names = "--template", paramLabel = "TEXT", description = "how a label becomes a text, {} for the label")
+    String template;
+    @Option(names = "--max-new-tokens", paramLabel = "N", description = "longest caption in tokens")
+    Integer maxNewTokens;
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "images (PNG or JPEG)")
+    List<Path> files;
+
+    @Override
+    public Integer call() {
+        ImageToTextOptions options = Tasks.IMAGE_TO_TEXT.options(given("labels", labels, "labelTemplate", template,
+                "maxNewTokens", maxNewTokens));
+        List<Image> images = new ArrayList<>();
+        for (Path f : files) {
+            images.add(Image.read(f));
+        }
+        PrintWriter out = out();
+        try (Genloom genloom = root.open()) {
+            ImageToText model = genloom.model(this.model, ImageToText.class, family);
+            ArrayNode results = JsonNodeFactory.instance.arrayNode();
+            for (int i = 0; i < files.size(); i++) {
+                ImageText t = model.describe(images.get(i), options);
+                if (root.json()) {
+                    ObjectNode o = results.addObject().put("file", files.get(i).toString()).put("text", t.text());
+                    o.set("labels", Values.toJson(t.labels()));
+                } else {
+                    if (files.size() > 1) {
+                        out.println("==> " + files.get(i) + " <==");
+                    }
+                    if (t.labels().size() == 0) {
+                        out.println(t.text());
+                    } else {
+                        for (ScoredLabel l : t.labels().ranked()) {
+                            out.println(String.format(Locale.ROOT, "%.4f  %s", l.score(), l.label()));
+                        }
+                    }
+                }
+            }
+            if (root.json()) {
+                out.println(results.toPrettyString());
+            }
+            out.flush();
+        }
+        return 0;
+    }
+}
