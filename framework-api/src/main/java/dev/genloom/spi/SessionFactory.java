@@ -28,11 +28,12 @@ public interface SessionFactory {
     /**
      * Picks among the dtype variants of one model file in a directory: for the stem
      * {@code decoder_model_merged}, files such as {@code decoder_model_merged.onnx} (fp32),
-     * {@code decoder_model_merged_fp16.onnx}, {@code decoder_model_merged_quantized.onnx}. The
-     * configured preferred dtype wins where present, else fp32, else the first other variant.
+     * {@code decoder_model_merged_fp16.onnx}, {@code decoder_model_merged_quantized.onnx} (the
+     * suffixes of {@link Dtype}). The configured preferred dtype wins where present, else fp32, else
+     * the first other variant in {@link Dtype}'s order.
      */
     Optional<Path> variant(Path directory, String stem);
 
-    /** The dtypes in the order the host prefers them ({@code fp32}, {@code fp16}, ...). */
+    /** The dtypes in the order the host prefers them, by {@link Dtype#id()} ({@code fp32}, {@code fp16}, ...). */
     List<String> dtypePreference();
 }

@@ -44,7 +44,7 @@ final class FetchCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--dtype", paramLabel = "D",
-            description = "dtype variant: fp32, fp16, quantized, int8, uint8, q4, q4f16, bnb4 "
+            description = "dtype variant: fp32, fp16, quantized, int8, uint8, q4, q4f16, bnb4, bf16 "
                     + "(default: the configured dtype where the model has it, else fp32, else its first)")
     String dtype;
 

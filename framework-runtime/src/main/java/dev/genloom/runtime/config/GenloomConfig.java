@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.spi.Dtype;
 
 import java.io.File;
 import java.io.IOException;

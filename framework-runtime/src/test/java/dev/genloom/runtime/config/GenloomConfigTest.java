@@ -2,6 +2,7 @@ package dev.genloom.runtime.config;
 
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.spi.Dtype;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -8,8 +8,8 @@ import ai.onnxruntime.OrtSession;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.runtime.config.DeviceSpec;
-import dev.genloom.runtime.config.Dtype;
 import dev.genloom.runtime.config.Optimization;
+import dev.genloom.spi.Dtype;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -357,11 +357,11 @@ class OrtSessionsTest {
     @Test
     void dtypePreferenceListsThePreferredThenFp32ThenTheRest() {
         try (OrtSessions s = preferring("q4")) {
-            assertEquals(List.of("q4", "fp32", "fp16", "quantized", "int8", "uint8", "q4f16", "bnb4"),
+            assertEquals(List.of("q4", "fp32", "fp16", "quantized", "int8", "uint8", "q4f16", "bnb4", "bf16"),
                     s.dtypePreference());
         }
         try (OrtSessions s = preferring("fp32")) {
-            assertEquals(List.of("fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4"),
+            assertEquals(List.of("fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16", "bnb4", "bf16"),
                     s.dtypePreference());
         }
     }

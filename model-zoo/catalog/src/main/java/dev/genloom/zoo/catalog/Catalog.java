@@ -9,6 +9,7 @@ import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.task.Suggestions;
 import dev.genloom.api.task.Tasks;
+import dev.genloom.spi.Dtype;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,10 +52,6 @@ import java.util.regex.Pattern;
 public final class Catalog {
     /** The catalog bundled with Genloom, as a class-path resource. */
     public static final String RESOURCE = "/dev/genloom/zoo/catalog.yaml";
-
-    /** The dtype variants a catalog may name (the suffixes of transformers.js / Optimum exports). */
-    public static final List<String> DTYPES = List.of("fp32", "fp16", "quantized", "int8", "uint8", "q4", "q4f16",
-            "bnb4");
 
     private static final List<String> TOP_KEYS = List.of("version", "models");
     private static final List<String> ENTRY_KEYS = List.of("name", "task", "family", "repository", "revision",
@@ -246,9 +243,9 @@ public final class Catalog {
         Iterator<Map.Entry<String, JsonNode>> it = dtypesNode.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> d = it.next();
-            if (!DTYPES.contains(d.getKey())) {
+            if (!Dtype.ids().contains(d.getKey())) {
                 throw bad(source, label, "dtypes." + d.getKey(), "unknown dtype" + Suggestions.didYouMean(d.getKey(),
-                        DTYPES) + "; known: " + String.join(", ", DTYPES));
+                        Dtype.ids()) + "; known: " + Dtype.allowed());
             }
             dtypes.put(d.getKey(), fileList(source, label, "dtypes." + d.getKey(), d.getValue(), true));
         }

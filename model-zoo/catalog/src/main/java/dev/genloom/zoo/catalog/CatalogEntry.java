@@ -1,6 +1,7 @@
 package dev.genloom.zoo.catalog;
 
 import dev.genloom.api.GenloomException;
+import dev.genloom.spi.Dtype;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ public record CatalogEntry(String name, String task, String family, String repos
 
     /** {@code fp32} where the entry has it, else its first variant. */
     public String defaultDtype() {
-        return dtypes.containsKey("fp32") ? "fp32" : dtypes.keySet().iterator().next();
+        return dtypes.containsKey(Dtype.FP32.id()) ? Dtype.FP32.id() : dtypes.keySet().iterator().next();
     }
 
     /**

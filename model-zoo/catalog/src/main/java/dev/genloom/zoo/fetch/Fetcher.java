@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.spi.Dtype;
 import dev.genloom.zoo.catalog.Catalog;
 import dev.genloom.zoo.catalog.CatalogEntry;
 import dev.genloom.zoo.catalog.CatalogFile;
@@ -71,11 +72,6 @@ public final class Fetcher {
     /** Weights of other frameworks, never needed to run the ONNX export. */
     private static final List<String> FOREIGN_WEIGHTS = List.of(".safetensors", ".bin", ".pt", ".pth", ".ckpt",
             ".h5", ".msgpack", ".ot", ".gguf", ".tflite", ".npz", ".mlmodel");
-    /** File-name suffixes of dtype variants, longest first. */
-    private static final List<Map.Entry<String, String>> SUFFIXES = List.of(
-            Map.entry("_q4f16", "q4f16"), Map.entry("_quantized", "quantized"), Map.entry("_fp16", "fp16"),
-            Map.entry("_uint8", "uint8"), Map.entry("_int8", "int8"), Map.entry("_bnb4", "bnb4"),
-            Map.entry("_q4", "q4"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path cache;
@@ -272,7 +268,7 @@ public final class Fetcher {
             } else if (preferred != null && present.contains(preferred)) {
                 dtype = preferred;
             } else {
-                dtype = present.contains("fp32") ? "fp32" : sorted(present).get(0);
+                dtype = present.contains(Dtype.FP32.id()) ? Dtype.FP32.id() : sorted(present).get(0);
             }
         }
         List<RemoteFile> out = new ArrayList<>();
@@ -291,25 +287,14 @@ public final class Fetcher {
     }
 
     private static List<String> sorted(Set<String> dtypes) {
-        List<String> order = Catalog.DTYPES;
+        List<String> order = Dtype.ids();
         return dtypes.stream().sorted(Comparator.comparingInt(d -> order.indexOf(d) < 0 ? 99 : order.indexOf(d)))
                 .toList();
     }
 
     /** The dtype of an ONNX file or its external data ({@code model_fp16.onnx_data}), else empty. */
     static Optional<String> dtypeOfFile(String path) {
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        int i = name.indexOf(".onnx");
-        if (i <= 0) {
-            return Optional.empty();
-        }
-        String stem = name.substring(0, i);
-        for (Map.Entry<String, String> s : SUFFIXES) {
-            if (stem.endsWith(s.getKey())) {
-                return Optional.of(s.getValue());
-            }
-        }
-        return Optional.of("fp32");
+        return Dtype.ofFile(path).map(Dtype::id);
     }
 
     // ---- downloading ----------------------------------------------------------------------------

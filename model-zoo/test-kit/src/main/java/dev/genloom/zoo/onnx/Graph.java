@@ -18,10 +18,10 @@ import java.util.Set;
  *
  * <pre>{@code
  * Graph g = new Graph("echo");
- * g.input("x", DType.FLOAT, "n");
+ * g.input("x", ElementType.FLOAT, "n");
  * g.initializer("scale", Tensor.floats(new float[] {2f}, 1));
  * g.node("Mul", List.of("x", "scale"), List.of("y"));
- * g.output("y", DType.FLOAT, "n");
+ * g.output("y", ElementType.FLOAT, "n");
  * }</pre>
  */
 public final class Graph {
@@ -45,7 +45,7 @@ public final class Graph {
     // ---------------------------------------------------------------- building
 
     /** Declares a graph input; no dims declares a scalar. */
-    public Graph input(String valueName, DType type, Object... dims) {
+    public Graph input(String valueName, ElementType type, Object... dims) {
         return input(ValueInfo.of(valueName, type, dims));
     }
 
@@ -62,7 +62,7 @@ public final class Graph {
     }
 
     /** Declares a graph output; no dims declares a scalar. */
-    public Graph output(String valueName, DType type, Object... dims) {
+    public Graph output(String valueName, ElementType type, Object... dims) {
         return output(ValueInfo.of(valueName, type, dims));
     }
 
@@ -76,7 +76,7 @@ public final class Graph {
     }
 
     /** Declares the type of an intermediate value ({@code value_info}). */
-    public Graph valueInfo(String valueName, DType type, Object... dims) {
+    public Graph valueInfo(String valueName, ElementType type, Object... dims) {
         return valueInfo(ValueInfo.of(valueName, type, dims));
     }
 

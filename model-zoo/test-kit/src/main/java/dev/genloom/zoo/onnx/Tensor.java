@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * An immutable ONNX tensor value ({@code TensorProto}): element type, shape and data, which is
- * held as little-endian {@code raw_data} (or as {@code string_data} for {@link DType#STRING}).
+ * held as little-endian {@code raw_data} (or as {@code string_data} for {@link ElementType#STRING}).
  *
  * <p>The array factories take the shape as trailing {@code dims}; with no dims the tensor is
  * one-dimensional, {@code [values.length]}. The {@code ...Scalar} factories make tensors of
@@ -18,12 +18,12 @@ import java.util.Objects;
 public final class Tensor {
 
     private final String name;
-    private final DType type;
+    private final ElementType type;
     private final long[] dims;
     private final byte[] raw;
     private final List<String> strings;
 
-    private Tensor(String name, DType type, long[] dims, byte[] raw, List<String> strings) {
+    private Tensor(String name, ElementType type, long[] dims, byte[] raw, List<String> strings) {
         this.name = name;
         this.type = type;
         this.dims = dims;
@@ -35,11 +35,11 @@ public final class Tensor {
 
     /** A float32 tensor. */
     public static Tensor floats(float[] values, long... dims) {
-        ByteBuffer b = buffer(values.length, DType.FLOAT);
+        ByteBuffer b = buffer(values.length, ElementType.FLOAT);
         for (float v : values) {
             b.putFloat(v);
         }
-        return of(DType.FLOAT, b.array(), values.length, dims);
+        return of(ElementType.FLOAT, b.array(), values.length, dims);
     }
 
     /** A float16 tensor from float values, each rounded to the nearest half (ties to even). */
@@ -53,38 +53,38 @@ public final class Tensor {
 
     /** A float16 tensor from raw binary16 bit patterns. */
     public static Tensor float16Bits(short[] bits, long... dims) {
-        ByteBuffer b = buffer(bits.length, DType.FLOAT16);
+        ByteBuffer b = buffer(bits.length, ElementType.FLOAT16);
         for (short v : bits) {
             b.putShort(v);
         }
-        return of(DType.FLOAT16, b.array(), bits.length, dims);
+        return of(ElementType.FLOAT16, b.array(), bits.length, dims);
     }
 
     /** A float64 tensor. */
     public static Tensor doubles(double[] values, long... dims) {
-        ByteBuffer b = buffer(values.length, DType.DOUBLE);
+        ByteBuffer b = buffer(values.length, ElementType.DOUBLE);
         for (double v : values) {
             b.putDouble(v);
         }
-        return of(DType.DOUBLE, b.array(), values.length, dims);
+        return of(ElementType.DOUBLE, b.array(), values.length, dims);
     }
 
     /** An int32 tensor. */
     public static Tensor int32s(int[] values, long... dims) {
-        ByteBuffer b = buffer(values.length, DType.INT32);
+        ByteBuffer b = buffer(values.length, ElementType.INT32);
         for (int v : values) {
             b.putInt(v);
         }
-        return of(DType.INT32, b.array(), values.length, dims);
+        return of(ElementType.INT32, b.array(), values.length, dims);
     }
 
     /** An int64 tensor. */
     public static Tensor int64s(long[] values, long... dims) {
-        ByteBuffer b = buffer(values.length, DType.INT64);
+        ByteBuffer b = buffer(values.length, ElementType.INT64);
         for (long v : values) {
             b.putLong(v);
         }
-        return of(DType.INT64, b.array(), values.length, dims);
+        return of(ElementType.INT64, b.array(), values.length, dims);
     }
 
     /** A bool tensor (one byte per element, 0 or 1). */
@@ -93,17 +93,17 @@ public final class Tensor {
         for (int i = 0; i < values.length; i++) {
             raw[i] = (byte) (values[i] ? 1 : 0);
         }
-        return of(DType.BOOL, raw, values.length, dims);
+        return of(ElementType.BOOL, raw, values.length, dims);
     }
 
     /** A uint8 tensor (bytes read as unsigned). */
     public static Tensor uint8s(byte[] values, long... dims) {
-        return of(DType.UINT8, values.clone(), values.length, dims);
+        return of(ElementType.UINT8, values.clone(), values.length, dims);
     }
 
     /** An int8 tensor. */
     public static Tensor int8s(byte[] values, long... dims) {
-        return of(DType.INT8, values.clone(), values.length, dims);
+        return of(ElementType.INT8, values.clone(), values.length, dims);
     }
 
     /** A string tensor (written as {@code string_data}, UTF-8). */
@@ -112,15 +112,15 @@ public final class Tensor {
         for (String s : values) {
             Objects.requireNonNull(s, "string tensor element");
         }
-        return new Tensor(null, DType.STRING, shape, new byte[0], List.of(values));
+        return new Tensor(null, ElementType.STRING, shape, new byte[0], List.of(values));
     }
 
     /**
      * A tensor of {@code type} from its little-endian {@code raw_data} bytes.
-     * Not for {@link DType#STRING}.
+     * Not for {@link ElementType#STRING}.
      */
-    public static Tensor raw(DType type, byte[] littleEndian, long... dims) {
-        if (type == DType.STRING) {
+    public static Tensor raw(ElementType type, byte[] littleEndian, long... dims) {
+        if (type == ElementType.STRING) {
             throw new IllegalArgumentException("string tensors have no raw data; use Tensor.strings");
         }
         if (littleEndian.length % type.byteSize() != 0) {
@@ -181,7 +181,7 @@ public final class Tensor {
         return name;
     }
 
-    public DType type() {
+    public ElementType type() {
         return type;
     }
 
@@ -210,7 +210,7 @@ public final class Tensor {
 
     void writeTo(ProtoWriter w) {
         writeHeaderTo(w);
-        if (type != DType.STRING) {
+        if (type != ElementType.STRING) {
             // written even when empty, so that a zero-element tensor still says where its data is
             w.bytes(OnnxFields.Tensor.RAW_DATA, raw);
         }
@@ -230,7 +230,7 @@ public final class Tensor {
 
     /** The {@code raw_data} bytes themselves, not copied (callers must not change them); null for strings. */
     byte[] rawView() {
-        return type == DType.STRING ? null : raw;
+        return type == ElementType.STRING ? null : raw;
     }
 
     @Override
@@ -244,11 +244,11 @@ public final class Tensor {
         return new Tensor(name, type, new long[0], raw, strings);
     }
 
-    private static ByteBuffer buffer(int count, DType type) {
+    private static ByteBuffer buffer(int count, ElementType type) {
         return ByteBuffer.allocate(count * type.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static Tensor of(DType type, byte[] raw, int count, long[] dims) {
+    private static Tensor of(ElementType type, byte[] raw, int count, long[] dims) {
         return new Tensor(null, type, shape(count, dims), raw, List.of());
     }
 

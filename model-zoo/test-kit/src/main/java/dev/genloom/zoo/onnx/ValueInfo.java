@@ -12,10 +12,10 @@ import java.util.Objects;
 public final class ValueInfo {
 
     private final String name;
-    private final DType type;
+    private final ElementType type;
     private final List<Dim> shape;   // null = unknown rank
 
-    private ValueInfo(String name, DType type, List<Dim> shape) {
+    private ValueInfo(String name, ElementType type, List<Dim> shape) {
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
         this.shape = shape;
@@ -28,7 +28,7 @@ public final class ValueInfo {
      * A tensor value of known rank. Each dim is a {@link Long}/{@link Integer} (fixed), a
      * {@link String} (named dynamic axis), a {@link Dim}, or {@code null} (unknown). No dims: a scalar.
      */
-    public static ValueInfo of(String name, DType type, Object... dims) {
+    public static ValueInfo of(String name, ElementType type, Object... dims) {
         List<Dim> shape = new ArrayList<>(dims.length);
         for (Object d : dims) {
             shape.add(Dim.from(d));
@@ -37,7 +37,7 @@ public final class ValueInfo {
     }
 
     /** A tensor value whose rank is not declared (no {@code shape} field). */
-    public static ValueInfo unknownShape(String name, DType type) {
+    public static ValueInfo unknownShape(String name, ElementType type) {
         return new ValueInfo(name, type, null);
     }
 
@@ -45,7 +45,7 @@ public final class ValueInfo {
         return name;
     }
 
-    public DType type() {
+    public ElementType type() {
         return type;
     }
 

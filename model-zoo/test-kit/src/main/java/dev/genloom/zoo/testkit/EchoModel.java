@@ -3,7 +3,7 @@ package dev.genloom.zoo.testkit;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.ElementType;
 import dev.genloom.zoo.onnx.Graph;
 import dev.genloom.zoo.onnx.OnnxModel;
 import dev.genloom.zoo.onnx.Tensor;
@@ -55,10 +55,10 @@ public final class EchoModel {
     /** The echo graph: float32 {@code x[n]} times {@code factor} gives float32 {@code y[n]}. */
     public static OnnxModel model(float factor) {
         Graph g = new Graph("genloom_echo");
-        g.input(INPUT, DType.FLOAT, AXIS);
+        g.input(INPUT, ElementType.FLOAT, AXIS);
         g.initializer("factor", Tensor.floats(new float[] {factor}, 1));
         g.node("Mul", List.of(INPUT, "factor"), List.of(OUTPUT)).name("echo_mul");
-        g.output(OUTPUT, DType.FLOAT, AXIS);
+        g.output(OUTPUT, ElementType.FLOAT, AXIS);
         return new OnnxModel(g).opset(17);
     }
 

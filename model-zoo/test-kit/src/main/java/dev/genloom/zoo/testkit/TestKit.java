@@ -1,5 +1,6 @@
 package dev.genloom.zoo.testkit;
 
+import dev.genloom.spi.Dtype;
 import dev.genloom.zoo.testkit.clip.ClipModel;
 import dev.genloom.zoo.testkit.diffusion.StableDiffusionModel;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
@@ -77,9 +78,9 @@ public final class TestKit {
                         EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)),
                 ClipModel.write(dir.resolve(CLIP_VIT_B_32), ClipModel.VIT_B_32),
                 WhisperModel.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperModel.WHISPER_TINY_EN,
-                        WhisperModel.File.of(WhisperModel.Dtype.FP32)),
+                        WhisperModel.File.of(Dtype.FP32)),
                 WhisperModel.write(dir.resolve(WHISPER_BASE_EN_SIZE), WhisperModel.WHISPER_BASE_EN,
-                        WhisperModel.File.of(WhisperModel.Dtype.FP32)));
+                        WhisperModel.File.of(Dtype.FP32)));
     }
 
     /**

@@ -53,12 +53,12 @@ class OnnxEncodingTest {
                         0x12, 0x09,                             //     shape
                         0x0A, 0x03, 0x12, 0x01, 'n',            //       dim { dim_param: "n" }
                         0x0A, 0x02, 0x08, 0x04),                //       dim { dim_value: 4 }
-                encode(ValueInfo.of("x", DType.FLOAT, "n", 4)::writeTo));
+                encode(ValueInfo.of("x", ElementType.FLOAT, "n", 4)::writeTo));
         // unknown rank: no shape at all; scalar: an empty shape
         assertArrayEquals(bytes(0x0A, 0x01, 'y', 0x12, 0x04, 0x0A, 0x02, 0x08, 0x09),
-                encode(ValueInfo.unknownShape("y", DType.BOOL)::writeTo));
+                encode(ValueInfo.unknownShape("y", ElementType.BOOL)::writeTo));
         assertArrayEquals(bytes(0x0A, 0x01, 'y', 0x12, 0x06, 0x0A, 0x04, 0x08, 0x09, 0x12, 0x00),
-                encode(ValueInfo.of("y", DType.BOOL)::writeTo));
+                encode(ValueInfo.of("y", ElementType.BOOL)::writeTo));
     }
 
     @Test
@@ -99,21 +99,21 @@ class OnnxEncodingTest {
         assertEquals(1, Tensor.boolScalar(true).elementCount());
         assertThrows(IllegalArgumentException.class, () -> Tensor.floats(new float[] {1, 2, 3}, 2, 2));
         assertThrows(IllegalArgumentException.class, () -> Tensor.int32s(new int[] {1}, -1));
-        assertThrows(IllegalArgumentException.class, () -> Tensor.raw(DType.INT32, new byte[3]));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.raw(ElementType.INT32, new byte[3]));
         assertArrayEquals(bytes(0x01, 0x00, 0x01), Tensor.bools(new boolean[] {true, false, true}).rawData());
     }
 
     @Test
     void graphRefusesClashingNames() {
         Graph g = new Graph("g");
-        g.input("x", DType.FLOAT, "n");
+        g.input("x", ElementType.FLOAT, "n");
         g.initializer("w", Tensor.floatScalar(1f));
         g.node("Mul", List.of("x", "w"), List.of("y"));
-        assertThrows(IllegalArgumentException.class, () -> g.input("x", DType.FLOAT));
+        assertThrows(IllegalArgumentException.class, () -> g.input("x", ElementType.FLOAT));
         assertThrows(IllegalArgumentException.class, () -> g.initializer("w", Tensor.floatScalar(2f)));
         assertThrows(IllegalArgumentException.class, () -> g.node("Neg", "x", "y"));
         assertThrows(IllegalArgumentException.class, () -> g.node("Neg", "y", "x"));
-        assertThrows(IllegalArgumentException.class, () -> g.input("z", DType.FLOAT, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> g.input("z", ElementType.FLOAT, 1.5));
         assertThrows(IllegalArgumentException.class, () -> g.node("Neg", "y", "z").attr(Attribute.of("a", 1), Attribute.of("a", 2)));
         assertEquals("Mul_0", g.nodes().get(0).name());
     }

@@ -31,7 +31,7 @@ class OnnxRuntimeTest {
     /** y = (x @ W + b) * 2 + 1, with x [batch, 2], W [2, 3], b [3]. */
     private static OnnxModel affine() {
         Graph g = new Graph("affine");
-        g.input("x", DType.FLOAT, "batch", 2);
+        g.input("x", ElementType.FLOAT, "batch", 2);
         g.initializer("W", Tensor.floats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
         g.initializer("b", Tensor.floats(new float[] {0.5f, -0.5f, 1f}));
         g.initializer("two", Tensor.floatScalar(2f));
@@ -40,7 +40,7 @@ class OnnxRuntimeTest {
         g.node("Add", List.of("xw", "b"), List.of("h"));
         g.node("Mul", List.of("h", "two"), List.of("h2"));
         g.node("Add", List.of("h2", "one"), List.of("y"));
-        g.output("y", DType.FLOAT, "batch", 3);
+        g.output("y", ElementType.FLOAT, "batch", 3);
         return new OnnxModel(g).opset(17);
     }
 
@@ -67,19 +67,19 @@ class OnnxRuntimeTest {
     @Test
     void signatureAsOrtReportsIt() throws OrtException {
         Graph g = new Graph("signature");
-        g.input("input_ids", DType.INT64, "batch_size", "sequence_length");
-        g.input("attention_mask", DType.INT64, "batch_size", "sequence_length");
-        g.input("pixels", DType.FLOAT16, "batch_size", 3, 4, 4);
-        g.input("flag", DType.BOOL);
-        g.input("ids32", DType.INT32, "n");
+        g.input("input_ids", ElementType.INT64, "batch_size", "sequence_length");
+        g.input("attention_mask", ElementType.INT64, "batch_size", "sequence_length");
+        g.input("pixels", ElementType.FLOAT16, "batch_size", 3, 4, 4);
+        g.input("flag", ElementType.BOOL);
+        g.input("ids32", ElementType.INT32, "n");
         g.node("Add", List.of("input_ids", "attention_mask"), List.of("logits"));
         g.node("Identity", "pixels", "pixels_out");
         g.node("Not", "flag", "not_flag");
         g.node("Identity", "ids32", "ids32_out");
-        g.output("logits", DType.INT64, "batch_size", "sequence_length");
-        g.output("pixels_out", DType.FLOAT16, "batch_size", 3, 4, 4);
-        g.output("not_flag", DType.BOOL);
-        g.output("ids32_out", DType.INT32, "n");
+        g.output("logits", ElementType.INT64, "batch_size", "sequence_length");
+        g.output("pixels_out", ElementType.FLOAT16, "batch_size", 3, 4, 4);
+        g.output("not_flag", ElementType.BOOL);
+        g.output("ids32_out", ElementType.INT32, "n");
         try (OrtSession s = Ort.session(new OnnxModel(g).opset(17))) {
             assertEquals(List.of("input_ids", "attention_mask", "pixels", "flag", "ids32"), List.copyOf(s.getInputNames()));
             assertEquals(List.of("logits", "pixels_out", "not_flag", "ids32_out"), List.copyOf(s.getOutputNames()));
@@ -127,20 +127,20 @@ class OnnxRuntimeTest {
         Graph thenBranch = new Graph("then_branch");
         thenBranch.initializer("three", Tensor.floatScalar(3f));
         thenBranch.node("Mul", List.of("x", "three"), List.of("then_y"));
-        thenBranch.output("then_y", DType.FLOAT, "n");
+        thenBranch.output("then_y", ElementType.FLOAT, "n");
 
         Graph elseBranch = new Graph("else_branch");
         elseBranch.node("Add", List.of("x", "ten"), List.of("else_y"));
-        elseBranch.output(ValueInfo.unknownShape("else_y", DType.FLOAT));
+        elseBranch.output(ValueInfo.unknownShape("else_y", ElementType.FLOAT));
 
         Graph g = new Graph("branching");
-        g.input("cond", DType.BOOL);
-        g.input("x", DType.FLOAT, "n");
+        g.input("cond", ElementType.BOOL);
+        g.input("x", ElementType.FLOAT, "n");
         g.initializer("ten", Tensor.floats(new float[] {10f}, 1));
         g.node("If", List.of("cond"), List.of("y"),
                 Attribute.of("then_branch", thenBranch),
                 Attribute.of("else_branch", elseBranch));
-        g.output("y", DType.FLOAT, "n");
+        g.output("y", ElementType.FLOAT, "n");
         return new OnnxModel(g).opset(17);
     }
 
@@ -167,14 +167,14 @@ class OnnxRuntimeTest {
     void float16InitializersGiveTheExpectedValues() throws OrtException {
         float[] weights = {1f, 0.1f, -2.5f, 65504f, 1e-7f, 0.333333f};
         Graph g = new Graph("fp16");
-        g.input("x", DType.FLOAT16, 6);
+        g.input("x", ElementType.FLOAT16, 6);
         g.initializer("w", Tensor.float16(weights, 2, 3));
         g.node("Reshape", List.of("x", "shape"), List.of("x2"));
         g.initializer("shape", Tensor.int64s(new long[] {2, 3}));
         g.node("Add", List.of("x2", "w"), List.of("y16"));
-        g.node("Cast", List.of("y16"), List.of("y32"), Attribute.of("to", DType.FLOAT.code()));
-        g.output("y16", DType.FLOAT16, 2, 3);
-        g.output("y32", DType.FLOAT, 2, 3);
+        g.node("Cast", List.of("y16"), List.of("y32"), Attribute.of("to", ElementType.FLOAT.code()));
+        g.output("y16", ElementType.FLOAT16, 2, 3);
+        g.output("y32", ElementType.FLOAT, 2, 3);
 
         ShortBuffer zeros = ShortBuffer.allocate(6);
         try (OrtSession s = Ort.session(new OnnxModel(g));
@@ -199,15 +199,15 @@ class OnnxRuntimeTest {
     @Test
     void int64AndInt32Inputs() throws OrtException {
         Graph g = new Graph("ints");
-        g.input("a64", DType.INT64, "n");
-        g.input("a32", DType.INT32, "n");
+        g.input("a64", ElementType.INT64, "n");
+        g.input("a32", ElementType.INT32, "n");
         g.initializer("big", Tensor.int64s(new long[] {1L << 40}));
         g.initializer("minus", Tensor.int32Scalar(-7));
         g.node("Add", List.of("a64", "big"), List.of("y64"));
         g.node("Mul", List.of("a32", "minus"), List.of("m32"));
-        g.node("Cast", List.of("m32"), List.of("y32as64"), Attribute.of("to", (long) DType.INT64.code()));
-        g.output("y64", DType.INT64, "n");
-        g.output("y32as64", DType.INT64, "n");
+        g.node("Cast", List.of("m32"), List.of("y32as64"), Attribute.of("to", (long) ElementType.INT64.code()));
+        g.output("y64", ElementType.INT64, "n");
+        g.output("y32as64", ElementType.INT64, "n");
         try (OrtSession s = Ort.session(new OnnxModel(g));
              OrtSession.Result r = Ort.run(s, Ort.inputs("a64", new long[] {0, -1, 5}, "a32", new int[] {1, -2, 3}))) {
             LongBuffer y64 = ((OnnxTensor) r.get("y64").orElseThrow()).getLongBuffer();
@@ -230,10 +230,10 @@ class OnnxRuntimeTest {
             table[i] = i * 0.5f;
         }
         Graph g = new Graph("embed");
-        g.input("input_ids", DType.INT64, "batch_size", "sequence_length");
+        g.input("input_ids", ElementType.INT64, "batch_size", "sequence_length");
         g.initializer("embed_tokens.weight", Tensor.floats(table, vocab, hidden));
         g.node("Gather", List.of("embed_tokens.weight", "input_ids"), List.of("inputs_embeds"), Attribute.of("axis", 0));
-        g.output("inputs_embeds", DType.FLOAT, "batch_size", "sequence_length", hidden);
+        g.output("inputs_embeds", ElementType.FLOAT, "batch_size", "sequence_length", hidden);
         try (OrtSession s = Ort.session(new OnnxModel(g));
              OrtSession.Result r = Ort.run(s, Ort.inputs("input_ids", new long[][] {{4, 0}, {2, 2}}))) {
             assertArrayEquals(new long[] {2, 2, hidden}, Ort.shape(r, "inputs_embeds"));
@@ -252,14 +252,14 @@ class OnnxRuntimeTest {
         float[] gamma = {1f, 2f, 0.5f, -1f};
         float[] beta = {0f, 0.1f, -0.1f, 1f};
         Graph g = new Graph("norms");
-        g.input("x", DType.FLOAT, "rows", 4);
+        g.input("x", ElementType.FLOAT, "rows", 4);
         g.initializer("gamma", Tensor.floats(gamma));
         g.initializer("beta", Tensor.floats(beta));
         g.node("Softmax", List.of("x"), List.of("probs"), Attribute.of("axis", -1));
         g.node("LayerNormalization", List.of("x", "gamma", "beta"), List.of("normed"),
                 Attribute.of("axis", -1), Attribute.of("epsilon", 1e-5f));
-        g.output("probs", DType.FLOAT, "rows", 4);
-        g.output("normed", DType.FLOAT, "rows", 4);
+        g.output("probs", ElementType.FLOAT, "rows", 4);
+        g.output("normed", ElementType.FLOAT, "rows", 4);
         float[][] x = {{1, 2, 3, 4}, {-1, 0, 0, 5}};
         try (OrtSession s = Ort.session(new OnnxModel(g).opset(17));
              OrtSession.Result r = Ort.run(s, Ort.inputs("x", x))) {
@@ -298,13 +298,13 @@ class OnnxRuntimeTest {
         g.node("Constant", List.of(), List.of("ss"), Attribute.strings("value_strings", "a", "", "ccc"));
         g.node("Constant", List.of(), List.of("t"), Attribute.of("value", Tensor.doubles(new double[] {1.5, -2}, 2, 1)));
         g.node("Transpose", List.of("t"), List.of("tt"), Attribute.ints("perm", 1, 0));
-        g.output("f", DType.FLOAT);
-        g.output("i", DType.INT64);
-        g.output("fs", DType.FLOAT, 3);
-        g.output("is", DType.INT64, 3);
-        g.output("s", DType.STRING);
-        g.output("ss", DType.STRING, 3);
-        g.output("tt", DType.DOUBLE, 1, 2);
+        g.output("f", ElementType.FLOAT);
+        g.output("i", ElementType.INT64);
+        g.output("fs", ElementType.FLOAT, 3);
+        g.output("is", ElementType.INT64, 3);
+        g.output("s", ElementType.STRING);
+        g.output("ss", ElementType.STRING, 3);
+        g.output("tt", ElementType.DOUBLE, 1, 2);
         try (OrtSession s = Ort.session(new OnnxModel(g));
              OrtSession.Result r = s.run(Map.of())) {
             assertEquals(2.5f, ((OnnxTensor) r.get("f").orElseThrow()).getFloatBuffer().get(0));
@@ -327,10 +327,10 @@ class OnnxRuntimeTest {
         g.initializer("mask", Tensor.bools(new boolean[] {true, false, true}));
         g.initializer("u8", Tensor.uint8s(new byte[] {(byte) 200, 1, 0}));
         g.initializer("i8", Tensor.int8s(new byte[] {-5, 1, 127}));
-        g.node("Cast", List.of("u8"), List.of("u8f"), Attribute.of("to", DType.FLOAT.code()));
-        g.node("Cast", List.of("i8"), List.of("i8f"), Attribute.of("to", DType.FLOAT.code()));
+        g.node("Cast", List.of("u8"), List.of("u8f"), Attribute.of("to", ElementType.FLOAT.code()));
+        g.node("Cast", List.of("i8"), List.of("i8f"), Attribute.of("to", ElementType.FLOAT.code()));
         g.node("Where", List.of("mask", "u8f", "i8f"), List.of("y"));
-        g.output("y", DType.FLOAT, 3);
+        g.output("y", ElementType.FLOAT, 3);
         try (OrtSession s = Ort.session(new OnnxModel(g));
              OrtSession.Result r = s.run(Map.of())) {
             assertArrayEquals(new float[] {200f, 1f, 0f}, Ort.floats(r, "y"));
@@ -353,9 +353,9 @@ class OnnxRuntimeTest {
     @Test
     void ortRefusesAGraphThatUsesAnUndefinedValue() {
         Graph g = new Graph("broken");
-        g.input("x", DType.FLOAT, "n");
+        g.input("x", ElementType.FLOAT, "n");
         g.node("Add", List.of("x", "nowhere"), List.of("y"));
-        g.output("y", DType.FLOAT, "n");
+        g.output("y", ElementType.FLOAT, "n");
         assertThrows(OrtException.class, () -> Ort.session(new OnnxModel(g)).close());
     }
 }

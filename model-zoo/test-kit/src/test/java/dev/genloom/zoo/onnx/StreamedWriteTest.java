@@ -15,7 +15,7 @@ class StreamedWriteTest {
     @Test
     void streamedFileEqualsEncodedBytes(@TempDir Path dir) throws Exception {
         Graph g = new Graph("weights").docString("streamed");
-        g.input("x", DType.FLOAT, "n", 300);
+        g.input("x", ElementType.FLOAT, "n", 300);
         float[] big = new float[300 * 200];
         for (int i = 0; i < big.length; i++) {
             big[i] = i * 0.001f;
@@ -25,7 +25,7 @@ class StreamedWriteTest {
         g.initializer("half", Tensor.float16(new float[] {1f, 2f}, 2));
         g.initializer("names", Tensor.strings(new String[] {"a", "b"}));
         g.node("MatMul", List.of("x", "w"), List.of("y"));
-        g.output("y", DType.FLOAT, "n", 200);
+        g.output("y", ElementType.FLOAT, "n", 200);
         OnnxModel m = new OnnxModel(g).opset(17).metadata("k", "v").docString("d");
 
         Path file = m.write(dir.resolve("m.onnx"));

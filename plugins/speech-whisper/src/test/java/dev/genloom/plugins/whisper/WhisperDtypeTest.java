@@ -8,7 +8,7 @@ import dev.genloom.api.TranscriptionOptions;
 import dev.genloom.api.media.Audio;
 import dev.genloom.runtime.Genloom;
 import dev.genloom.runtime.session.OrtSessions;
-import dev.genloom.zoo.testkit.whisper.WhisperModel.Dtype;
+import dev.genloom.spi.Dtype;
 import dev.genloom.zoo.testkit.whisper.WhisperModel.File;
 import dev.genloom.zoo.testkit.whisper.WhisperModel.Part;
 import org.junit.jupiter.api.AfterAll;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.zoo.onnx.Attribute;
-import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.ElementType;
 import dev.genloom.zoo.onnx.Graph;
 import dev.genloom.zoo.onnx.OnnxModel;
 import dev.genloom.zoo.testkit.Json;
@@ -147,10 +147,10 @@ public final class ClipModel {
     /** {@code onnx/model.onnx}: both towers, normalised embeddings and the similarity logits. */
     public static OnnxModel model(Config c) {
         Graph g = new Graph("clip");
-        g.input("input_ids", DType.INT64, "text_batch_size", "sequence_length");
-        g.input("pixel_values", DType.FLOAT, "image_batch_size", "num_channels", "height", "width");
-        g.input("attention_mask", DType.INT64, "text_batch_size", "sequence_length");
-        Blocks b = new Blocks(g, new Weights(g, c.seed(), DType.FLOAT), "");
+        g.input("input_ids", ElementType.INT64, "text_batch_size", "sequence_length");
+        g.input("pixel_values", ElementType.FLOAT, "image_batch_size", "num_channels", "height", "width");
+        g.input("attention_mask", ElementType.INT64, "text_batch_size", "sequence_length");
+        Blocks b = new Blocks(g, new Weights(g, c.seed(), ElementType.FLOAT), "");
         String text = textTower(b, c, "input_ids", "attention_mask").embeds();
         String image = visionTower(b, c, "pixel_values").embeds();
         String textNorm = b.opInto("Identity", l2Normalize(b, text), "text_embeds");
@@ -159,36 +159,36 @@ public final class ClipModel {
         String cosines = b.matMul(textNorm, b.transpose(imageNorm, 1, 0));                  // [texts, images]
         g.node("Mul", List.of(cosines, scale), List.of("logits_per_text")).name("to/logits_per_text");
         b.opInto("Transpose", "logits_per_text", "logits_per_image", Attribute.ints("perm", 1, 0));
-        g.output("logits_per_image", DType.FLOAT, "image_batch_size", "text_batch_size");
-        g.output("logits_per_text", DType.FLOAT, "text_batch_size", "image_batch_size");
-        g.output("text_embeds", DType.FLOAT, "text_batch_size", (long) c.projectionDim());
-        g.output("image_embeds", DType.FLOAT, "image_batch_size", (long) c.projectionDim());
+        g.output("logits_per_image", ElementType.FLOAT, "image_batch_size", "text_batch_size");
+        g.output("logits_per_text", ElementType.FLOAT, "text_batch_size", "image_batch_size");
+        g.output("text_embeds", ElementType.FLOAT, "text_batch_size", (long) c.projectionDim());
+        g.output("image_embeds", ElementType.FLOAT, "image_batch_size", (long) c.projectionDim());
         return new OnnxModel(g).opset(17);
     }
 
     /** {@code onnx/text_model.onnx}: the text tower with its projection ({@code CLIPTextModelWithProjection}). */
     public static OnnxModel textModel(Config c) {
         Graph g = new Graph("clip_text_model");
-        g.input("input_ids", DType.INT64, "batch_size", "sequence_length");
-        Blocks b = new Blocks(g, new Weights(g, c.seed(), DType.FLOAT), "");
+        g.input("input_ids", ElementType.INT64, "batch_size", "sequence_length");
+        Blocks b = new Blocks(g, new Weights(g, c.seed(), ElementType.FLOAT), "");
         Tower t = textTower(b, c, "input_ids", null);
         b.opInto("Identity", t.embeds(), "text_embeds");
         b.opInto("Identity", t.lastHiddenState(), "last_hidden_state");
-        g.output("text_embeds", DType.FLOAT, "batch_size", (long) c.projectionDim());
-        g.output("last_hidden_state", DType.FLOAT, "batch_size", "sequence_length", (long) c.text().hidden());
+        g.output("text_embeds", ElementType.FLOAT, "batch_size", (long) c.projectionDim());
+        g.output("last_hidden_state", ElementType.FLOAT, "batch_size", "sequence_length", (long) c.text().hidden());
         return new OnnxModel(g).opset(17);
     }
 
     /** {@code onnx/vision_model.onnx}: the vision tower with its projection ({@code CLIPVisionModelWithProjection}). */
     public static OnnxModel visionModel(Config c) {
         Graph g = new Graph("clip_vision_model");
-        g.input("pixel_values", DType.FLOAT, "batch_size", "num_channels", "height", "width");
-        Blocks b = new Blocks(g, new Weights(g, c.seed(), DType.FLOAT), "");
+        g.input("pixel_values", ElementType.FLOAT, "batch_size", "num_channels", "height", "width");
+        Blocks b = new Blocks(g, new Weights(g, c.seed(), ElementType.FLOAT), "");
         Tower t = visionTower(b, c, "pixel_values");
         b.opInto("Identity", t.embeds(), "image_embeds");
         b.opInto("Identity", t.lastHiddenState(), "last_hidden_state");
-        g.output("image_embeds", DType.FLOAT, "batch_size", (long) c.projectionDim());
-        g.output("last_hidden_state", DType.FLOAT, "batch_size", "sequence_length", (long) c.vision().hidden());
+        g.output("image_embeds", ElementType.FLOAT, "batch_size", (long) c.projectionDim());
+        g.output("last_hidden_state", ElementType.FLOAT, "batch_size", "sequence_length", (long) c.vision().hidden());
         return new OnnxModel(g).opset(17);
     }
 
@@ -206,7 +206,7 @@ public final class ClipModel {
         h = encoder(b, h, "text_model.encoder", t.layers(), t.heads(), t.hidden(), mask);
         String last = b.layerNorm(h, "text_model.final_layer_norm", t.hidden(), LAYER_NORM_EPS);
         // pooled at the end-of-text token: argmax of the ids, as CLIPTextTransformer does (int32 argmax)
-        String eos = b.op("ArgMax", b.cast(inputIds, DType.INT32), Attribute.of("axis", -1), Attribute.of("keepdims", 1));
+        String eos = b.op("ArgMax", b.cast(inputIds, ElementType.INT32), Attribute.of("axis", -1), Attribute.of("keepdims", 1));
         String index = b.op("Expand", List.of(b.unsqueeze(eos, 2), batchShape(b, inputIds, 1, t.hidden())));   // [b, 1, hidden]
         String pooled = b.reshape(b.op("GatherElements", List.of(last, index), Attribute.of("axis", 1)), 0, t.hidden());
         String embeds = b.linear(pooled, "text_projection", t.hidden(), c.projectionDim(), false);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.zoo.onnx.Attribute;
-import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.ElementType;
 import dev.genloom.zoo.onnx.Graph;
 import dev.genloom.zoo.onnx.OnnxModel;
 import dev.genloom.zoo.testkit.Json;
@@ -62,18 +62,18 @@ public final class StableDiffusionModel {
     /** Element type of the UNet's {@code timestep} input. */
     public enum TimestepType {
         /** {@code tensor(int64)}, as older diffusers exports and Optimum write it. */
-        INT64(DType.INT64),
+        INT64(ElementType.INT64),
         /** {@code tensor(float)}, as diffusers' export script traces it. */
-        FLOAT(DType.FLOAT);
+        FLOAT(ElementType.FLOAT);
 
-        private final DType dtype;
+        private final ElementType elementType;
 
-        TimestepType(DType dtype) {
-            this.dtype = dtype;
+        TimestepType(ElementType elementType) {
+            this.elementType = elementType;
         }
 
-        public DType dtype() {
-            return dtype;
+        public ElementType elementType() {
+            return elementType;
         }
     }
 
@@ -162,8 +162,8 @@ public final class StableDiffusionModel {
     /** CLIP's text transformer. */
     public static OnnxModel textEncoder(Config c) {
         Graph g = new Graph("text_encoder");
-        g.input("input_ids", DType.INT32, "batch", "sequence");
-        Weights w = new Weights(g, c.seed(), DType.FLOAT);
+        g.input("input_ids", ElementType.INT32, "batch", "sequence");
+        Weights w = new Weights(g, c.seed(), ElementType.FLOAT);
         Blocks b = new Blocks(g, w, "");
         String e = "text_model.embeddings";
         String tokens = b.embedding("input_ids", e + ".token_embedding", c.vocabSize(), c.textHidden());
@@ -187,10 +187,10 @@ public final class StableDiffusionModel {
         String last = b.layerNorm(h, "text_model.final_layer_norm", c.textHidden(), 1e-5);
         b.opInto("Identity", last, "last_hidden_state");
         // pooled: the hidden state at argmax(input_ids), the (first) eos of each row
-        String eosPos = b.op("ArgMax", b.cast("input_ids", DType.FLOAT), Attribute.of("axis", 1), Attribute.of("keepdims", 1));
+        String eosPos = b.op("ArgMax", b.cast("input_ids", ElementType.FLOAT), Attribute.of("axis", 1), Attribute.of("keepdims", 1));
         g.node("GatherND", List.of(last, eosPos), List.of("pooler_output"), Attribute.of("batch_dims", 1)).name("to/pooler_output");
-        g.output("last_hidden_state", DType.FLOAT, "batch", "sequence", (long) c.textHidden());
-        g.output("pooler_output", DType.FLOAT, "batch", (long) c.textHidden());
+        g.output("last_hidden_state", ElementType.FLOAT, "batch", "sequence", (long) c.textHidden());
+        g.output("pooler_output", ElementType.FLOAT, "batch", (long) c.textHidden());
         return model(g, "genloom test kit: tiny CLIP text encoder (seeded random weights)");
     }
 
@@ -199,10 +199,10 @@ public final class StableDiffusionModel {
     /** The conditional UNet, with {@code timestep} of the given element type. */
     public static OnnxModel unet(Config c, TimestepType timestepType) {
         Graph g = new Graph("unet");
-        g.input("sample", DType.FLOAT, "batch", "channels", "height", "width");
-        g.input("timestep", timestepType.dtype(), "batch");
-        g.input("encoder_hidden_states", DType.FLOAT, "batch", "sequence", (long) c.textHidden());
-        Weights w = new Weights(g, c.seed(), DType.FLOAT);
+        g.input("sample", ElementType.FLOAT, "batch", "channels", "height", "width");
+        g.input("timestep", timestepType.elementType(), "batch");
+        g.input("encoder_hidden_states", ElementType.FLOAT, "batch", "sequence", (long) c.textHidden());
+        Weights w = new Weights(g, c.seed(), ElementType.FLOAT);
         Blocks b = new Blocks(g, w, "");
         ConvBlocks cb = new ConvBlocks(b);
         int ch = c.unetChannels();
@@ -210,7 +210,7 @@ public final class StableDiffusionModel {
         int temb = c.timeEmbedDim();
 
         // time_proj: sinusoidal, flip_sin_to_cos=True, downscale_freq_shift=0
-        String t = timestepType == TimestepType.FLOAT ? "timestep" : b.cast("timestep", DType.FLOAT);
+        String t = timestepType == TimestepType.FLOAT ? "timestep" : b.cast("timestep", ElementType.FLOAT);
         int half = ch / 2;
         float[] freqs = new float[half];
         for (int i = 0; i < half; i++) {
@@ -237,7 +237,7 @@ public final class StableDiffusionModel {
         g.node("Conv", List.of(h, w.param("conv_out.weight", Weights.Init.UNIFORM, Math.sqrt(3.0 / (ch * 9)), LATENT_CHANNELS, ch, 3, 3),
                         w.param("conv_out.bias", Weights.Init.UNIFORM, 0.05, LATENT_CHANNELS)),
                 List.of("out_sample"), Attribute.ints("kernel_shape", 3, 3), Attribute.ints("pads", 1, 1, 1, 1)).name("conv_out");
-        g.output("out_sample", DType.FLOAT, "batch", (long) LATENT_CHANNELS, "height", "width");
+        g.output("out_sample", ElementType.FLOAT, "batch", (long) LATENT_CHANNELS, "height", "width");
         return model(g, "genloom test kit: tiny conditional UNet, timestep " + timestepType + " (seeded random weights)");
     }
 
@@ -246,8 +246,8 @@ public final class StableDiffusionModel {
     /** The VAE decoder: latents to an image 8x as large, in [-1, 1]. */
     public static OnnxModel vaeDecoder(Config c) {
         Graph g = new Graph("vae_decoder");
-        g.input("latent_sample", DType.FLOAT, "batch", "channels", "height", "width");
-        Weights w = new Weights(g, c.seed(), DType.FLOAT);
+        g.input("latent_sample", ElementType.FLOAT, "batch", "channels", "height", "width");
+        Weights w = new Weights(g, c.seed(), ElementType.FLOAT);
         Blocks b = new Blocks(g, w, "");
         ConvBlocks cb = new ConvBlocks(b);
         int ch = c.vaeChannels();
@@ -260,15 +260,15 @@ public final class StableDiffusionModel {
         h = cb.groupNormSilu(h, "decoder.conv_norm_out", ch, c.groups(), 1e-6);
         h = cb.conv(h, "decoder.conv_out", ch, 3, 3, 1, 1);
         b.opInto("Tanh", h, "sample");
-        g.output("sample", DType.FLOAT, "batch", 3L, "image_height", "image_width");
+        g.output("sample", ElementType.FLOAT, "batch", 3L, "image_height", "image_width");
         return model(g, "genloom test kit: tiny VAE decoder (seeded random weights)");
     }
 
     /** The VAE encoder: an image to latents 1/8 as large (the distribution's mean). */
     public static OnnxModel vaeEncoder(Config c) {
         Graph g = new Graph("vae_encoder");
-        g.input("sample", DType.FLOAT, "batch", "channels", "height", "width");
-        Weights w = new Weights(g, c.seed(), DType.FLOAT);
+        g.input("sample", ElementType.FLOAT, "batch", "channels", "height", "width");
+        Weights w = new Weights(g, c.seed(), ElementType.FLOAT);
         Blocks b = new Blocks(g, w, "");
         ConvBlocks cb = new ConvBlocks(b);
         int ch = c.vaeChannels();
@@ -282,7 +282,7 @@ public final class StableDiffusionModel {
         h = cb.conv(h, "quant_conv", 2L * LATENT_CHANNELS, 2L * LATENT_CHANNELS, 1, 1, 0);
         String mean = b.slice(h, 1, 0, LATENT_CHANNELS);
         b.opInto("Identity", mean, "latent_sample");
-        g.output("latent_sample", DType.FLOAT, "batch", (long) LATENT_CHANNELS, "latent_height", "latent_width");
+        g.output("latent_sample", ElementType.FLOAT, "batch", (long) LATENT_CHANNELS, "latent_height", "latent_width");
         return model(g, "genloom test kit: tiny VAE encoder (seeded random weights)");
     }
 

@@ -1,7 +1,7 @@
 package dev.genloom.zoo.testkit.lm;
 
 import dev.genloom.zoo.onnx.Attribute;
-import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.ElementType;
 import dev.genloom.zoo.onnx.Graph;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +115,7 @@ public final class Blocks {
         return op("MatMul", List.of(a, b));
     }
 
-    public String cast(String x, DType to) {
+    public String cast(String x, ElementType to) {
         return op("Cast", x, Attribute.of("to", to.code()));
     }
 
@@ -226,7 +226,7 @@ public final class Blocks {
             invFreq[i] = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
         }
         String inv = weights.fixedParam("rotary_emb.inv_freq", invFreq, invFreq.length);
-        String pos = unsqueeze(cast(positionIds, DType.FLOAT), 2);                 // [b, s, 1]
+        String pos = unsqueeze(cast(positionIds, ElementType.FLOAT), 2);                 // [b, s, 1]
         String freqs = mul(pos, inv);                                              // [b, s, d/2]
         String emb = op("Concat", List.of(freqs, freqs), Attribute.of("axis", -1)); // [b, s, d]
         String cos = unsqueeze(op("Cos", emb), 1);                                 // [b, 1, s, d]
@@ -258,7 +258,7 @@ public final class Blocks {
         String queryPos = op("Range", List.of(past, total, one));                  // [s]
         String keyPos = op("Range", List.of(weights.intScalar(0), total, one));    // [t]
         String causal = op("LessOrEqual", List.of(unsqueeze(keyPos, 0), unsqueeze(queryPos, 1)));   // [s, t]
-        String padding = unsqueeze(cast(attentionMask, DType.BOOL), 1, 2);        // [b, 1, 1, t]
+        String padding = unsqueeze(cast(attentionMask, ElementType.BOOL), 1, 2);        // [b, 1, 1, t]
         return op("And", List.of(causal, padding));                               // [b, 1, s, t]
     }
 

@@ -1,7 +1,7 @@
 package dev.genloom.zoo.testkit.lm;
 
 import dev.genloom.zoo.onnx.Attribute;
-import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.ElementType;
 import dev.genloom.zoo.onnx.Graph;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.zoo.onnx.OnnxModel;
@@ -60,22 +60,22 @@ public final class DecoderExport {
 
     /** The model files a family can write, with their file names under {@code onnx/}. */
     public enum Variant {
-        MODEL("model.onnx", false, DType.FLOAT, false),
-        MODEL_FP16("model_fp16.onnx", false, DType.FLOAT16, false),
-        MERGED("decoder_model_merged.onnx", true, DType.FLOAT, false),
-        MERGED_FP16("decoder_model_merged_fp16.onnx", true, DType.FLOAT16, false),
+        MODEL("model.onnx", false, ElementType.FLOAT, false),
+        MODEL_FP16("model_fp16.onnx", false, ElementType.FLOAT16, false),
+        MERGED("decoder_model_merged.onnx", true, ElementType.FLOAT, false),
+        MERGED_FP16("decoder_model_merged_fp16.onnx", true, ElementType.FLOAT16, false),
         /** float32 IO, MatMul weights stored as uint8 and dequantized in the graph ({@link Weights#quantized}). */
-        MODEL_QUANTIZED("model_quantized.onnx", false, DType.FLOAT, true);
+        MODEL_QUANTIZED("model_quantized.onnx", false, ElementType.FLOAT, true);
 
         private final String fileName;
         private final boolean merged;
-        private final DType dtype;
+        private final ElementType elementType;
         private final boolean quantized;
 
-        Variant(String fileName, boolean merged, DType dtype, boolean quantized) {
+        Variant(String fileName, boolean merged, ElementType elementType, boolean quantized) {
             this.fileName = fileName;
             this.merged = merged;
-            this.dtype = dtype;
+            this.elementType = elementType;
             this.quantized = quantized;
         }
 
@@ -93,8 +93,8 @@ public final class DecoderExport {
         }
 
         /** Element type of the weights, past, present and logits. */
-        public DType dtype() {
-            return dtype;
+        public ElementType elementType() {
+            return elementType;
         }
     }
 
@@ -194,12 +194,12 @@ public final class DecoderExport {
     public static OnnxModel build(String graphName, Signature sig, Body body, long seed, Variant variant,
                                   boolean positionIds) {
         Objects.requireNonNull(body, "body");
-        DType io = variant.dtype();
+        ElementType io = variant.elementType();
         Graph g = new Graph(graphName);
-        g.input(INPUT_IDS, DType.INT64, BATCH, SEQUENCE);
-        g.input(ATTENTION_MASK, DType.INT64, BATCH, TOTAL_SEQUENCE);
+        g.input(INPUT_IDS, ElementType.INT64, BATCH, SEQUENCE);
+        g.input(ATTENTION_MASK, ElementType.INT64, BATCH, TOTAL_SEQUENCE);
         if (positionIds) {
-            g.input(POSITION_IDS, DType.INT64, BATCH, SEQUENCE);
+            g.input(POSITION_IDS, ElementType.INT64, BATCH, SEQUENCE);
         }
         for (int i = 0; i < sig.layers(); i++) {
             g.input(pastKey(i), io, BATCH, sig.kvHeads(), PAST_SEQUENCE, sig.headDim());
@@ -211,7 +211,7 @@ public final class DecoderExport {
             Blocks b = new Blocks(g, weights, "");
             emit(b, body.build(b, inputs(b, sig, io, true, positionIds)), outs, io);
         } else {
-            g.input(USE_CACHE_BRANCH, DType.BOOL, 1);
+            g.input(USE_CACHE_BRANCH, ElementType.BOOL, 1);
             Graph withPast = branch(graphName + "_with_past", "with_past/", sig, body, weights, io, true, positionIds);
             Graph noPast = branch(graphName + "_without_past", "without_past/", sig, body, weights, io, false, positionIds);
             g.node("If", List.of(USE_CACHE_BRANCH), outs,
@@ -222,7 +222,7 @@ public final class DecoderExport {
     }
 
     private static Graph branch(String name, String prefix, Signature sig, Body body, Weights weights,
-                                DType io, boolean withPast, boolean positionIds) {
+                                ElementType io, boolean withPast, boolean positionIds) {
         Graph sub = new Graph(name);
         Blocks b = new Blocks(sub, weights, prefix);
         List<String> outs = new ArrayList<>();
@@ -234,13 +234,13 @@ public final class DecoderExport {
         return sub;
     }
 
-    private static Inputs inputs(Blocks b, Signature sig, DType io, boolean withPast, boolean positionIds) {
+    private static Inputs inputs(Blocks b, Signature sig, ElementType io, boolean withPast, boolean positionIds) {
         List<String> keys = new ArrayList<>();
         List<String> values = new ArrayList<>();
         if (withPast) {
             for (int i = 0; i < sig.layers(); i++) {
-                keys.add(io == DType.FLOAT ? pastKey(i) : b.cast(pastKey(i), DType.FLOAT));
-                values.add(io == DType.FLOAT ? pastValue(i) : b.cast(pastValue(i), DType.FLOAT));
+                keys.add(io == ElementType.FLOAT ? pastKey(i) : b.cast(pastKey(i), ElementType.FLOAT));
+                values.add(io == ElementType.FLOAT ? pastValue(i) : b.cast(pastValue(i), ElementType.FLOAT));
             }
         }
         String positions = positionIds ? POSITION_IDS : positionsFromMask(b);
@@ -256,7 +256,7 @@ public final class DecoderExport {
         Weights w = b.weights();
         String counted = b.op("CumSum", List.of(ATTENTION_MASK, w.intScalar(1)));
         String positions = b.op("Sub", List.of(counted, w.intScalar(1)));
-        String attended = b.cast(ATTENTION_MASK, DType.BOOL);
+        String attended = b.cast(ATTENTION_MASK, ElementType.BOOL);
         positions = b.op("Where", List.of(attended, positions, w.intScalar(1)));
         String seq = b.dim(INPUT_IDS, 1);
         String total = b.dim(ATTENTION_MASK, 1);
@@ -264,7 +264,7 @@ public final class DecoderExport {
         return b.op("Slice", List.of(positions, b.unsqueeze(past, 0), b.unsqueeze(total, 0), w.ints(1)));
     }
 
-    private static void emit(Blocks b, Outputs out, List<String> names, DType io) {
+    private static void emit(Blocks b, Outputs out, List<String> names, ElementType io) {
         List<String> values = new ArrayList<>();
         values.add(out.logits());
         for (int i = 0; i < out.presentKeys().size(); i++) {
@@ -275,7 +275,7 @@ public final class DecoderExport {
             throw new IllegalStateException("body gave " + values.size() + " outputs, the signature has " + names.size());
         }
         for (int i = 0; i < names.size(); i++) {
-            if (io == DType.FLOAT) {
+            if (io == ElementType.FLOAT) {
                 b.opInto("Identity", values.get(i), names.get(i));
             } else {
                 b.opInto("Cast", values.get(i), names.get(i), Attribute.of("to", io.code()));
@@ -283,7 +283,7 @@ public final class DecoderExport {
         }
     }
 
-    private static void declareOutputs(Graph g, String prefix, Signature sig, DType io) {
+    private static void declareOutputs(Graph g, String prefix, Signature sig, ElementType io) {
         g.output(prefix + LOGITS, io, BATCH, SEQUENCE, sig.vocabSize());
         for (int i = 0; i < sig.layers(); i++) {
             g.output(prefix + presentKey(i), io, BATCH, sig.kvHeads(), TOTAL_SEQUENCE, sig.headDim());

@@ -1,7 +1,7 @@
 package dev.genloom.zoo.testkit.lm;
 
 import dev.genloom.zoo.onnx.Attribute;
-import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.ElementType;
 import dev.genloom.zoo.onnx.Graph;
 import dev.genloom.zoo.onnx.Tensor;
 import java.util.Arrays;
@@ -20,7 +20,7 @@ import java.util.Objects;
  * which parameters are asked for; the fp32 and fp16 variants, and the plain and merged decoders,
  * therefore hold the same weights. Asking twice for one name gives the same value name.
  *
- * <p>With {@link DType#FLOAT16} storage, every parameter is stored as float16 under
+ * <p>With {@link ElementType#FLOAT16} storage, every parameter is stored as float16 under
  * {@code <name>_fp16} and cast to float32 once, by a {@code Cast} node of the top-level graph
  * named {@code <name>} (ONNX Runtime folds it at load), so the computation itself runs in float32
  * on every execution provider.
@@ -44,7 +44,7 @@ public final class Weights {
 
     private final Graph graph;
     private final long seed;
-    private final DType storage;
+    private final ElementType storage;
     private final boolean quantized;
     private final Map<String, long[]> params = new HashMap<>();
     private final Map<String, String> constants = new HashMap<>();
@@ -53,16 +53,16 @@ public final class Weights {
     /**
      * @param graph   the top-level graph that receives the initializers (and the fp16 casts)
      * @param seed    seed of every parameter's values
-     * @param storage {@link DType#FLOAT} or {@link DType#FLOAT16}
+     * @param storage {@link ElementType#FLOAT} or {@link ElementType#FLOAT16}
      */
-    public Weights(Graph graph, long seed, DType storage) {
+    public Weights(Graph graph, long seed, ElementType storage) {
         this(graph, seed, storage, false);
     }
 
-    private Weights(Graph graph, long seed, DType storage, boolean quantized) {
+    private Weights(Graph graph, long seed, ElementType storage, boolean quantized) {
         this.quantized = quantized;
         this.graph = Objects.requireNonNull(graph, "graph");
-        if (storage != DType.FLOAT && storage != DType.FLOAT16) {
+        if (storage != ElementType.FLOAT && storage != ElementType.FLOAT16) {
             throw new IllegalArgumentException("weights are stored as FLOAT or FLOAT16, not " + storage);
         }
         this.seed = seed;
@@ -75,10 +75,10 @@ public final class Weights {
      * are float32.
      */
     public static Weights quantized(Graph graph, long seed) {
-        return new Weights(graph, seed, DType.FLOAT, true);
+        return new Weights(graph, seed, ElementType.FLOAT, true);
     }
 
-    public DType storage() {
+    public ElementType storage() {
         return storage;
     }
 
@@ -153,11 +153,11 @@ public final class Weights {
         float[] values = random(name, (int) n, init, (float) scale);
         params.put(name, shape.clone());
         parameterCount += n;
-        if (storage == DType.FLOAT) {
+        if (storage == ElementType.FLOAT) {
             graph.initializer(name, Tensor.floats(values, shape));
         } else {
             graph.initializer(name + "_fp16", Tensor.float16(values, shape));
-            graph.node("Cast", name + "_fp16", name, Attribute.of("to", DType.FLOAT.code())).name(name + "/cast");
+            graph.node("Cast", name + "_fp16", name, Attribute.of("to", ElementType.FLOAT.code())).name(name + "/cast");
         }
         return name;
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.zoo.onnx.Attribute;
-import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.ElementType;
 import dev.genloom.zoo.onnx.Graph;
 import dev.genloom.zoo.onnx.OnnxModel;
 import dev.genloom.zoo.testkit.Json;
@@ -142,18 +142,18 @@ public final class VitsModel {
     /** {@code onnx/model.onnx}. */
     public static OnnxModel model(Config c) {
         Graph g = new Graph("vits");
-        g.input("input_ids", DType.INT64, "text_batch_size", "sequence_length");
-        g.input("attention_mask", DType.INT64, "text_batch_size", "sequence_length");
-        Blocks b = new Blocks(g, new Weights(g, c.seed(), DType.FLOAT), "");
+        g.input("input_ids", ElementType.INT64, "text_batch_size", "sequence_length");
+        g.input("attention_mask", ElementType.INT64, "text_batch_size", "sequence_length");
+        Blocks b = new Blocks(g, new Weights(g, c.seed(), ElementType.FLOAT), "");
         Weights w = b.weights();
 
         // text encoder, [b, s, hidden]
-        String maskF = b.cast("attention_mask", DType.FLOAT);                             // [b, s]
+        String maskF = b.cast("attention_mask", ElementType.FLOAT);                             // [b, s]
         String maskRows = b.unsqueeze(maskF, 2);                                          // [b, s, 1]
         String maskChannels = b.unsqueeze(maskF, 1);                                      // [b, 1, s]
         String h = b.embedding("input_ids", "text_encoder.embed_tokens", c.vocabSize(), c.hidden());
         h = b.mul(b.mul(h, w.floatScalar((float) Math.sqrt(c.hidden()))), maskRows);
-        String attentionMask = b.unsqueeze(b.cast("attention_mask", DType.BOOL), 1, 2);   // [b, 1, 1, s]
+        String attentionMask = b.unsqueeze(b.cast("attention_mask", ElementType.BOOL), 1, 2);   // [b, 1, 1, s]
         Blocks.Attention spec = Blocks.Attention.multiHead(c.hidden(), c.heads());
         for (int i = 0; i < c.layers(); i++) {
             String layer = "text_encoder.encoder.layers." + i;
@@ -177,7 +177,7 @@ public final class VitsModel {
         d = conv1d(b, b.mul(d, maskChannels), "duration_predictor.proj", c.durationFilter(), 1, 1, true);   // [b, 1, s]
         String logDuration = b.add(b.mul(b.op("Tanh", d), w.floatScalar(0.8f)), w.floatScalar(0.6f));
         String durations = b.op("Ceil", b.mul(b.op("Exp", logDuration), maskChannels));   // [b, 1, s]
-        String frames = b.cast(b.reshape(durations, 0, -1), DType.INT64);                 // [b, s]
+        String frames = b.cast(b.reshape(durations, 0, -1), ElementType.INT64);                 // [b, s]
 
         // length regulation: path[b, t, j] = start_j <= t < end_j
         String ends = b.op("CumSum", List.of(frames, w.intScalar(1)));                    // [b, s]
@@ -190,8 +190,8 @@ public final class VitsModel {
         String path = b.op("And", List.of(
                 b.op("GreaterOrEqual", List.of(tCol, b.unsqueeze(starts, 1))),
                 b.op("Less", List.of(tCol, b.unsqueeze(ends, 1)))));                       // [b, T, s]
-        path = b.cast(path, DType.FLOAT);
-        String frameMask = b.unsqueeze(b.cast(b.op("Less", List.of(b.unsqueeze(t, 0), b.unsqueeze(lengths, 1))), DType.FLOAT), 1);   // [b, 1, T]
+        path = b.cast(path, ElementType.FLOAT);
+        String frameMask = b.unsqueeze(b.cast(b.op("Less", List.of(b.unsqueeze(t, 0), b.unsqueeze(lengths, 1))), ElementType.FLOAT), 1);   // [b, 1, T]
         String latents = b.matMul(means, b.transpose(path, 0, 2, 1));                     // [b, flow, T]
 
         // the flow's stand-in: a residual Conv1d, masked to each row's frames
@@ -214,8 +214,8 @@ public final class VitsModel {
         }
         x = conv1d(b, b.op("LeakyRelu", x, Attribute.of("alpha", 0.01f)), "decoder.conv_post", channels, 1, 7, false);
         b.opInto("Tanh", b.reshape(x, 0, -1), "waveform");                                  // [b, T * hop]
-        g.output("waveform", DType.FLOAT, "text_batch_size", "n_samples");
-        g.output("spectrogram", DType.FLOAT, "text_batch_size", (long) c.flowSize(), "num_bins");
+        g.output("waveform", ElementType.FLOAT, "text_batch_size", "n_samples");
+        g.output("spectrogram", ElementType.FLOAT, "text_batch_size", (long) c.flowSize(), "num_bins");
         return new OnnxModel(g).opset(17);
     }
 

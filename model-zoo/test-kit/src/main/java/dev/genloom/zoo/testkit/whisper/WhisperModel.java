@@ -1,7 +1,8 @@
 package dev.genloom.zoo.testkit.whisper;
 
+import dev.genloom.spi.Dtype;
 import dev.genloom.zoo.onnx.Attribute;
-import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.ElementType;
 import dev.genloom.zoo.onnx.Graph;
 import dev.genloom.zoo.onnx.OnnxModel;
 import dev.genloom.zoo.testkit.Json;
@@ -63,7 +64,7 @@ import java.util.Set;
  * follow Transformers' {@code WhisperForConditionalGeneration} ({@code model.encoder.conv1.weight},
  * {@code model.decoder.layers.0.encoder_attn.q_proj.weight}, ...).
  *
- * <p>Every part comes in three {@linkplain Dtype dtypes} with the same seeded weights:
+ * <p>Every part comes in three {@linkplain #DTYPES dtypes} with the same seeded weights:
  * {@code fp32}; {@code _fp16}, whose weights are stored as float16 and whose float inputs and
  * outputs above ({@code input_features}, {@code last_hidden_state},
  * {@code encoder_hidden_states}, {@code past_key_values.*}, {@code present.*}, {@code logits})
@@ -97,55 +98,48 @@ public final class WhisperModel {
     static final double LN_EPS = 1e-5;
 
     /**
-     * The dtype variants of the model files, as Optimum / Transformers.js name them by a suffix of
-     * the file's stem.
+     * The dtype variants the kit writes, in the shared vocabulary of {@link Dtype}:
+     * <ul>
+     *   <li>{@code fp32} ({@code encoder_model.onnx}): float32 weights and IO;</li>
+     *   <li>{@code fp16} ({@code encoder_model_fp16.onnx}): float16 weights, and float16
+     *       {@code input_features}, {@code last_hidden_state}, {@code encoder_hidden_states},
+     *       {@code past_key_values.*}, {@code present.*} and {@code logits}, as
+     *       {@code optimum-cli export onnx --dtype fp16} writes them; inside, the graph casts to
+     *       float32 and computes in float32, so that ONNX Runtime's CPU kernels run it;</li>
+     *   <li>{@code quantized} ({@code encoder_model_quantized.onnx}): float32 IO, the weights of
+     *       every {@code MatMul} stored as uint8 and dequantized in the graph
+     *       ({@link Weights#quantized}); convolutions, embeddings, norms and biases float32.</li>
+     * </ul>
      */
-    public enum Dtype {
-        /** {@code encoder_model.onnx}: float32 weights and IO. */
-        FP32("", DType.FLOAT, false),
-        /**
-         * {@code encoder_model_fp16.onnx}: float16 weights, and float16 {@code input_features},
-         * {@code last_hidden_state}, {@code encoder_hidden_states}, {@code past_key_values.*},
-         * {@code present.*} and {@code logits}, as {@code optimum-cli export onnx --dtype fp16}
-         * writes them; inside, the graph casts to float32 and computes in float32, so that ONNX
-         * Runtime's CPU kernels run it.
-         */
-        FP16("_fp16", DType.FLOAT16, false),
-        /**
-         * {@code encoder_model_quantized.onnx}: float32 IO, the weights of every {@code MatMul}
-         * stored as uint8 and dequantized in the graph ({@link Weights#quantized}); convolutions,
-         * embeddings, norms and biases float32.
-         */
-        QUANTIZED("_quantized", DType.FLOAT, true);
+    public static final List<Dtype> DTYPES = List.of(Dtype.FP32, Dtype.FP16, Dtype.QUANTIZED);
 
-        private final String suffix;
-        private final DType io;
-        private final boolean quantized;
+    /**
+     * Element type of the float inputs and outputs (features, hidden states, caches, logits) of
+     * the files of one of {@link #DTYPES}.
+     *
+     * @throws IllegalArgumentException for a dtype the kit does not write
+     */
+    public static ElementType io(Dtype dtype) {
+        return switch (written(dtype)) {
+            case FP16 -> ElementType.FLOAT16;
+            default -> ElementType.FLOAT;
+        };
+    }
 
-        Dtype(String suffix, DType io, boolean quantized) {
-            this.suffix = suffix;
-            this.io = io;
-            this.quantized = quantized;
+    /** Whether the MatMul weights of a dtype's files are stored as uint8 with a {@code DequantizeLinear} each. */
+    public static boolean quantized(Dtype dtype) {
+        return written(dtype) == Dtype.QUANTIZED;
+    }
+
+    private static Weights weights(Dtype dtype, Graph g, long seed) {
+        return quantized(dtype) ? Weights.quantized(g, seed) : new Weights(g, seed, io(dtype));
+    }
+
+    private static Dtype written(Dtype dtype) {
+        if (!DTYPES.contains(dtype)) {
+            throw new IllegalArgumentException("the test kit writes Whisper files in " + DTYPES + ", not " + dtype);
         }
-
-        /** What follows the stem in the file name ({@code _fp16}; empty for fp32). */
-        public String suffix() {
-            return suffix;
-        }
-
-        /** Element type of the float inputs and outputs (features, hidden states, caches, logits). */
-        public DType io() {
-            return io;
-        }
-
-        /** Whether the MatMul weights are stored as uint8 with a {@code DequantizeLinear} each. */
-        public boolean quantized() {
-            return quantized;
-        }
-
-        Weights weights(Graph g, long seed) {
-            return quantized ? Weights.quantized(g, seed) : new Weights(g, seed, io);
-        }
+        return dtype;
     }
 
     /** The parts of an export, each one file per {@link Dtype}. */
@@ -192,7 +186,7 @@ public final class WhisperModel {
 
         /** {@code decoder_model_merged_fp16.onnx}. */
         public String fileName() {
-            return part.stem() + dtype.suffix() + ".onnx";
+            return dtype.fileName(part.stem());
         }
 
         public Part part() {
@@ -370,10 +364,10 @@ public final class WhisperModel {
     // ---------------------------------------------------------------- encoder
 
     static OnnxModel encoder(Config c, Dtype dtype) {
-        DType io = dtype.io();
+        ElementType io = io(dtype);
         Graph g = new Graph("whisper_encoder");
         g.input(INPUT_FEATURES, io, BATCH, c.melBins(), c.frames());
-        Weights w = dtype.weights(g, c.seed());
+        Weights w = weights(dtype, g, c.seed());
         Blocks b = new Blocks(g, w, "");
         String x = gelu(b, conv(b, toFloat(b, INPUT_FEATURES, io), "model.encoder.conv1", c.melBins(), c.dModel(), 1));   // [b, d, frames]
         x = gelu(b, conv(b, x, "model.encoder.conv2", c.dModel(), c.dModel(), 2));                       // [b, d, frames/2]
@@ -396,13 +390,13 @@ public final class WhisperModel {
     }
 
     /** {@code x} as float32: itself, or a {@code Cast} of a float16 input. */
-    static String toFloat(Blocks b, String x, DType io) {
-        return io == DType.FLOAT ? x : b.cast(x, DType.FLOAT);
+    static String toFloat(Blocks b, String x, ElementType io) {
+        return io == ElementType.FLOAT ? x : b.cast(x, ElementType.FLOAT);
     }
 
     /** Writes the float32 value {@code x} to the graph output {@code name} of element type {@code io}. */
-    static void out(Blocks b, String x, String name, DType io) {
-        if (io == DType.FLOAT) {
+    static void out(Blocks b, String x, String name, ElementType io) {
+        if (io == ElementType.FLOAT) {
             b.opInto("Identity", x, name);
         } else {
             b.opInto("Cast", x, name, Attribute.of("to", io.code()));
@@ -476,10 +470,10 @@ public final class WhisperModel {
     // ---------------------------------------------------------------- decoder
 
     private static OnnxModel decoder(Config c, boolean withPast, boolean merged, Dtype dtype) {
-        DType io = dtype.io();
+        ElementType io = io(dtype);
         String graphName = merged ? "whisper_decoder_merged" : withPast ? "whisper_decoder_with_past" : "whisper_decoder";
         Graph g = new Graph(graphName);
-        g.input(INPUT_IDS, DType.INT64, BATCH, DECODER_SEQUENCE);
+        g.input(INPUT_IDS, ElementType.INT64, BATCH, DECODER_SEQUENCE);
         if (!withPast || merged) {
             g.input(ENCODER_HIDDEN_STATES, io, BATCH, ENCODER_OUT_SEQUENCE, c.dModel());
         }
@@ -491,14 +485,14 @@ public final class WhisperModel {
                 g.input(pastEncoderValue(i), io, BATCH, c.heads(), ENCODER_CACHE_SEQUENCE, c.headDim());
             }
         }
-        Weights w = dtype.weights(g, c.seed());
+        Weights w = weights(dtype, g, c.seed());
         boolean encoderCacheOut = !withPast || merged;
         List<String> outs = decoderOutputNames(c.decoderLayers(), encoderCacheOut);
         if (!merged) {
             Blocks b = new Blocks(g, w, "");
             emit(b, decoderBody(b, c, withPast, io), outs, encoderCacheOut, io);
         } else {
-            g.input(USE_CACHE_BRANCH, DType.BOOL, 1);
+            g.input(USE_CACHE_BRANCH, ElementType.BOOL, 1);
             Graph withPastBranch = branch(graphName + "_with_past", "with_past/", c, w, true, io);
             Graph noPastBranch = branch(graphName + "_without_past", "without_past/", c, w, false, io);
             g.node("If", List.of(USE_CACHE_BRANCH), outs,
@@ -508,7 +502,7 @@ public final class WhisperModel {
         return new OnnxModel(g).opset(17).producer("genloom-model-zoo", "test-kit");
     }
 
-    private static Graph branch(String name, String prefix, Config c, Weights w, boolean withPast, DType io) {
+    private static Graph branch(String name, String prefix, Config c, Weights w, boolean withPast, ElementType io) {
         Graph sub = new Graph(name);
         Blocks b = new Blocks(sub, w, prefix);
         List<String> outs = new ArrayList<>();
@@ -531,7 +525,7 @@ public final class WhisperModel {
      * cross-attention ones read from {@code past_key_values.{i}.encoder.*} (and returned as the
      * cross cache unchanged). Float16 inputs ({@code io}) are cast to float32 first.
      */
-    static DecoderOutputs decoderBody(Blocks b, Config c, boolean withPast, DType io) {
+    static DecoderOutputs decoderBody(Blocks b, Config c, boolean withPast, ElementType io) {
         Weights w = b.weights();
         String seq = b.dim(INPUT_IDS, 1);
         String past = withPast ? b.dim(pastDecoderKey(0), 2) : w.intScalar(0);
@@ -574,7 +568,7 @@ public final class WhisperModel {
         return new DecoderOutputs(b.tiedHead(h, embedTokens), selfCache, crossCache);
     }
 
-    private static void emit(Blocks b, DecoderOutputs out, List<String> names, boolean encoderCache, DType io) {
+    private static void emit(Blocks b, DecoderOutputs out, List<String> names, boolean encoderCache, ElementType io) {
         List<String> values = new ArrayList<>();
         values.add(out.logits());
         for (int i = 0; i < out.selfCache().size(); i++) {
@@ -593,7 +587,7 @@ public final class WhisperModel {
         }
     }
 
-    private static void declareOutputs(Graph g, String prefix, Config c, boolean encoderCache, DType io) {
+    private static void declareOutputs(Graph g, String prefix, Config c, boolean encoderCache, ElementType io) {
         g.output(prefix + LOGITS, io, BATCH, DECODER_SEQUENCE, c.vocabSize());
         for (int i = 0; i < c.decoderLayers(); i++) {
             g.output(prefix + presentDecoderKey(i), io, BATCH, c.heads(), PRESENT_DECODER_SEQUENCE, c.headDim());

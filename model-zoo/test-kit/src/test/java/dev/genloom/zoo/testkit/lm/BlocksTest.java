@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
-import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.ElementType;
 import dev.genloom.zoo.onnx.Graph;
 import dev.genloom.zoo.onnx.OnnxModel;
 import java.nio.FloatBuffer;
@@ -19,11 +19,11 @@ class BlocksTest {
 
     private static float[] run(BiFunction<Blocks, String, String> block, float[] x, long... shape) throws Exception {
         Graph g = new Graph("block");
-        g.input("x", DType.FLOAT, (Object[]) box(shape));
-        Weights w = new Weights(g, 1, DType.FLOAT);
+        g.input("x", ElementType.FLOAT, (Object[]) box(shape));
+        Weights w = new Weights(g, 1, ElementType.FLOAT);
         Blocks b = new Blocks(g, w, "");
         b.opInto("Identity", block.apply(b, "x"), "y");
-        g.output(dev.genloom.zoo.onnx.ValueInfo.unknownShape("y", DType.FLOAT));
+        g.output(dev.genloom.zoo.onnx.ValueInfo.unknownShape("y", ElementType.FLOAT));
         try (OrtSession s = Decoder.ENV.createSession(new OnnxModel(g).opset(17).toBytes());
              OnnxTensor in = OnnxTensor.createTensor(Decoder.ENV, FloatBuffer.wrap(x), shape);
              OrtSession.Result r = s.run(Map.of("x", in))) {

@@ -60,7 +60,7 @@ abstract class DecoderFaithfulnessTest {
         for (DecoderExport.Variant v : variants()) {
             assertTrue(Files.size(file(v)) < 1_000_000, v + " is well under 1 MB");
             try (Decoder d = open(v)) {
-                OnnxJavaType io = v.dtype() == dev.genloom.zoo.onnx.DType.FLOAT16 ? OnnxJavaType.FLOAT16 : OnnxJavaType.FLOAT;
+                OnnxJavaType io = v.elementType() == dev.genloom.zoo.onnx.ElementType.FLOAT16 ? OnnxJavaType.FLOAT16 : OnnxJavaType.FLOAT;
                 List<String> inputs = new ArrayList<>(List.of("input_ids", "attention_mask", "position_ids"));
                 for (int i = 0; i < sig.layers(); i++) {
                     inputs.add("past_key_values." + i + ".key");
@@ -225,7 +225,7 @@ abstract class DecoderFaithfulnessTest {
         }
         float tolerance = 0.02f * Math.max(1f, scale);
         for (DecoderExport.Variant v : variants()) {
-            if (v.dtype() != dev.genloom.zoo.onnx.DType.FLOAT16) {
+            if (v.elementType() != dev.genloom.zoo.onnx.ElementType.FLOAT16) {
                 continue;
             }
             try (Decoder d = open(v)) {

@@ -38,7 +38,7 @@ final class Whisper implements AutoCloseable {
     Whisper(Path folder, WhisperModel.Config config, WhisperModel.File file, OrtSession.SessionOptions.OptLevel level)
             throws OrtException {
         this.config = config;
-        this.half = file.dtype().io() == dev.genloom.zoo.onnx.DType.FLOAT16;
+        this.half = WhisperModel.io(file.dtype()) == dev.genloom.zoo.onnx.ElementType.FLOAT16;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(2);
             options.setOptimizationLevel(level);

@@ -14,6 +14,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.genloom.spi.Dtype;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,13 +62,13 @@ class WhisperModelTest {
     // ---------------------------------------------------------------- signatures
 
     /** The element type the signature declares for float IO in {@code dtype}. */
-    static OnnxJavaType io(WhisperModel.Dtype dtype) {
-        return dtype == WhisperModel.Dtype.FP16 ? OnnxJavaType.FLOAT16 : OnnxJavaType.FLOAT;
+    static OnnxJavaType io(Dtype dtype) {
+        return dtype == Dtype.FP16 ? OnnxJavaType.FLOAT16 : OnnxJavaType.FLOAT;
     }
 
     @Test
     void encoderHasTheExportSignature() throws OrtException, IOException {
-        for (WhisperModel.Dtype d : WhisperModel.Dtype.values()) {
+        for (Dtype d : WhisperModel.DTYPES) {
             try (Whisper w = new Whisper(folder, C, WhisperModel.File.of(WhisperModel.Part.ENCODER, d))) {
                 assertEquals(List.of("input_features"), List.copyOf(w.session.getInputNames()));
                 assertEquals(List.of("last_hidden_state"), List.copyOf(w.session.getOutputNames()));

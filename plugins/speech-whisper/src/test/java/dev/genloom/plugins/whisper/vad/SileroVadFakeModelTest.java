@@ -9,7 +9,7 @@ import dev.genloom.spi.ModelFolder;
 import dev.genloom.spi.SessionFactory;
 import dev.genloom.spi.TokenizerFactory;
 import dev.genloom.zoo.onnx.Attribute;
-import dev.genloom.zoo.onnx.DType;
+import dev.genloom.zoo.onnx.ElementType;
 import dev.genloom.zoo.onnx.Graph;
 import dev.genloom.zoo.onnx.OnnxModel;
 import dev.genloom.zoo.onnx.Tensor;
@@ -56,11 +56,11 @@ class SileroVadFakeModelTest {
      */
     static Path fakeVad(Path file) {
         Graph g = new Graph("fake-silero");
-        g.input("input", DType.FLOAT, "batch", "samples");
-        g.input("state", DType.FLOAT, 2, "batch", 128);
-        g.input("sr", DType.INT64);
-        g.output("output", DType.FLOAT, "batch", 1);
-        g.output("stateN", DType.FLOAT, 2, "batch", 128);
+        g.input("input", ElementType.FLOAT, "batch", "samples");
+        g.input("state", ElementType.FLOAT, 2, "batch", 128);
+        g.input("sr", ElementType.INT64);
+        g.output("output", ElementType.FLOAT, "batch", 1);
+        g.output("stateN", ElementType.FLOAT, 2, "batch", 128);
         g.initializer("one", Tensor.floatScalar(1f));
         g.initializer("micro", Tensor.floatScalar(1e-6f));
         g.initializer("axis1", Tensor.int64s(new long[] {1}, 1));
@@ -122,10 +122,10 @@ class SileroVadFakeModelTest {
     @Test
     void aFileOfAnotherSignatureIsRefusedWithTheNames() {
         Graph g = new Graph("not-silero");
-        g.input("input", DType.FLOAT, "batch", "samples");
-        g.input("h", DType.FLOAT, 2, "batch", 64);
-        g.output("output", DType.FLOAT, "batch", "samples");
-        g.output("hn", DType.FLOAT, 2, "batch", 64);
+        g.input("input", ElementType.FLOAT, "batch", "samples");
+        g.input("h", ElementType.FLOAT, 2, "batch", 64);
+        g.output("output", ElementType.FLOAT, "batch", "samples");
+        g.output("hn", ElementType.FLOAT, 2, "batch", 64);
         g.node("Identity", "input", "output");
         g.node("Identity", "h", "hn");
         Path file = new OnnxModel(g).write(dir.resolve("other.onnx"));
@@ -138,11 +138,11 @@ class SileroVadFakeModelTest {
         assertTrue(m.contains("missing outputs [stateN]"), m);
 
         Graph wrongType = new Graph("float-rate");
-        wrongType.input("input", DType.FLOAT, "batch", "samples");
-        wrongType.input("state", DType.FLOAT, 2, "batch", 128);
-        wrongType.input("sr", DType.FLOAT);
-        wrongType.output("output", DType.FLOAT, "batch", "samples");
-        wrongType.output("stateN", DType.FLOAT, 2, "batch", 128);
+        wrongType.input("input", ElementType.FLOAT, "batch", "samples");
+        wrongType.input("state", ElementType.FLOAT, 2, "batch", 128);
+        wrongType.input("sr", ElementType.FLOAT);
+        wrongType.output("output", ElementType.FLOAT, "batch", "samples");
+        wrongType.output("stateN", ElementType.FLOAT, 2, "batch", 128);
         wrongType.node("Identity", "input", "output");
         wrongType.node("Identity", "state", "stateN");
         Path f2 = new OnnxModel(wrongType).write(dir.resolve("float-rate.onnx"));

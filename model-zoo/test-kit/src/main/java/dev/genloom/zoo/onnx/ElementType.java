@@ -3,7 +3,7 @@ package dev.genloom.zoo.onnx;
 /**
  * ONNX tensor element types ({@code TensorProto.DataType}) with their numeric codes.
  */
-public enum DType {
+public enum ElementType {
     FLOAT(1, 4),
     UINT8(2, 1),
     INT8(3, 1),
@@ -18,7 +18,7 @@ public enum DType {
     private final int code;
     private final int byteSize;
 
-    DType(int code, int byteSize) {
+    ElementType(int code, int byteSize) {
         this.code = code;
         this.byteSize = byteSize;
     }
@@ -34,8 +34,8 @@ public enum DType {
     }
 
     /** The element type with ONNX code {@code code}. */
-    public static DType ofCode(int code) {
-        for (DType t : values()) {
+    public static ElementType ofCode(int code) {
+        for (ElementType t : values()) {
             if (t.code == code) {
                 return t;
             }
