@@ -1,6 +1,5 @@
 package dev.genloom.plugins.whisper;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -9,14 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.spi.ModelContext;
+import dev.genloom.spi.onnx.Signature;
+import dev.genloom.spi.onnx.TensorSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The ONNX sessions of one Whisper export and what their signatures say: the encoder, and either
@@ -32,6 +31,10 @@ final class WhisperGraph implements AutoCloseable {
     static final String ENCODER_HIDDEN_STATES = "encoder_hidden_states";
     static final String USE_CACHE_BRANCH = "use_cache_branch";
     static final String LOGITS = "logits";
+    /** What the family is called in the messages that refuse a file. */
+    private static final String FAMILY = "the whisper family";
+    /** The layer in the cache names' patterns of a {@link Signature}. */
+    private static final String LAYER = "%d";
 
     final OrtSession encoder;
     /** The merged decoder, or the plain decoder (first step) of a split export. */
@@ -61,118 +64,90 @@ final class WhisperGraph implements AutoCloseable {
         this.decoderFile = decoderFile;
         this.decoderWithPastFile = decoderWithPastFile;
 
-        Map<String, NodeInfo> encIn = encoder.getInputInfo();
-        Map<String, NodeInfo> encOut = encoder.getOutputInfo();
-        List<String> missing = new ArrayList<>();
-        if (!encIn.containsKey(INPUT_FEATURES)) {
-            missing.add("input " + INPUT_FEATURES);
-        }
-        if (!encOut.containsKey(LAST_HIDDEN_STATE)) {
-            missing.add("output " + LAST_HIDDEN_STATE);
-        }
-        refuse(encoderFile, missing, unexpected(encIn, List.of(INPUT_FEATURES), 0), encIn, encOut,
-                "an encoder takes input_features [batch, mel_bins, frames] and gives last_hidden_state");
-        TensorInfo features = tensor(encIn, INPUT_FEATURES, encoderFile);
-        featureType = requireType(features, INPUT_FEATURES, encoderFile, OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16);
+        TensorSpec floats = TensorSpec.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16);
+        Signature enc = Signature.of(encoder, encoderFile).describedAs(FAMILY)
+                .hint("an encoder takes input_features [batch, mel_bins, frames] and gives last_hidden_state")
+                .requireInput(INPUT_FEATURES, floats.shape("batch", "mel_bins", "frames"))
+                .requireOutput(LAST_HIDDEN_STATE, floats.shape("batch", "positions", "d_model"))
+                .check();
+        TensorInfo features = enc.input(INPUT_FEATURES);
+        featureType = features.type;
         long[] fs = features.getShape();
-        if (fs.length != 3) {
-            throw incompatible(encoderFile, "input " + INPUT_FEATURES + " has rank " + fs.length
-                    + ", expected 3 [batch, mel_bins, frames]");
-        }
         melBins = fs[1] > 0 ? (int) fs[1] : config.path("num_mel_bins").asInt(80);
         int sourcePositions = config.path("max_source_positions").asInt(1500);
         frames = fs[2] > 0 ? (int) fs[2] : 2 * sourcePositions;
 
-        int configLayers = config.path("decoder_layers").asInt(0);
-        Map<String, NodeInfo> decIn = decoder.getInputInfo();
-        Map<String, NodeInfo> decOut = decoder.getOutputInfo();
-        int found = 0;
-        while (decOut.containsKey(present(found, "decoder", "key"))) {
-            found++;
-        }
-        layers = found > 0 ? found : Math.max(configLayers, 1);
         boolean merged = decoderWithPast == null;
-        missing = new ArrayList<>();
-        List<String> expectedIn = new ArrayList<>(List.of(INPUT_IDS, ENCODER_HIDDEN_STATES));
-        if (merged) {
-            expectedIn.add(USE_CACHE_BRANCH);
-        }
-        for (String name : expectedIn) {
-            if (!decIn.containsKey(name)) {
-                missing.add("input " + name);
-            }
-        }
-        for (int i = 0; i < layers; i++) {
-            for (String part : List.of("decoder", "encoder")) {
-                for (String kv : List.of("key", "value")) {
-                    if (merged && !decIn.containsKey(past(i, part, kv))) {
-                        missing.add("input " + past(i, part, kv));
-                    }
-                    if (!decOut.containsKey(present(i, part, kv))) {
-                        missing.add("output " + present(i, part, kv));
-                    }
-                }
-            }
-        }
-        if (!decOut.containsKey(LOGITS)) {
-            missing.add("output " + LOGITS);
-        }
-        if (configLayers > 0 && found > 0 && configLayers != found) {
-            missing.add("(config.json says " + configLayers + " decoder layers, the graph has " + found + ")");
-        }
-        refuse(decoderFile, missing, unexpected(decIn, expectedIn, merged ? layers : 0), decIn, decOut,
-                "a Whisper decoder takes input_ids, encoder_hidden_states"
+        TensorSpec ids = TensorSpec.of(OnnxJavaType.INT64, OnnxJavaType.INT32).shape("batch", "sequence");
+        TensorSpec hidden = floats.shape("batch", "positions", "d_model");
+        TensorSpec cache = floats.shape("batch", "heads", "sequence", "head_dim");
+        Signature dec = Signature.of(decoder, decoderFile).describedAs(FAMILY)
+                .hint("a Whisper decoder takes input_ids, encoder_hidden_states"
                         + (merged ? ", past_key_values.{i}.decoder|encoder.key|value, use_cache_branch" : "")
                         + " and gives logits and present.{i}.decoder|encoder.key|value "
-                        + "(optimum-cli export onnx --task automatic-speech-recognition-with-past)");
-        if (!merged) {
-            Map<String, NodeInfo> pIn = decoderWithPast.getInputInfo();
-            Map<String, NodeInfo> pOut = decoderWithPast.getOutputInfo();
-            missing = new ArrayList<>();
-            if (!pIn.containsKey(INPUT_IDS)) {
-                missing.add("input " + INPUT_IDS);
-            }
-            for (int i = 0; i < layers; i++) {
-                for (String part : List.of("decoder", "encoder")) {
-                    for (String kv : List.of("key", "value")) {
-                        if (!pIn.containsKey(past(i, part, kv))) {
-                            missing.add("input " + past(i, part, kv));
-                        }
-                    }
-                }
+                        + "(optimum-cli export onnx --task automatic-speech-recognition-with-past)")
+                .requireInput(INPUT_IDS, ids)
+                .requireInput(ENCODER_HIDDEN_STATES, hidden);
+        if (merged) {
+            dec.requireInput(USE_CACHE_BRANCH, TensorSpec.of(OnnxJavaType.BOOL));
+            for (String part : List.of("decoder", "encoder")) {
                 for (String kv : List.of("key", "value")) {
-                    if (!pOut.containsKey(present(i, "decoder", kv))) {
-                        missing.add("output " + present(i, "decoder", kv));
-                    }
+                    dec.requireInputsMatching(past(LAYER, part, kv), cache);
                 }
             }
-            if (!pOut.containsKey(LOGITS)) {
-                missing.add("output " + LOGITS);
-            }
-            refuse(decoderWithPastFile, missing, unexpected(pIn, List.of(INPUT_IDS, ENCODER_HIDDEN_STATES), layers),
-                    pIn, pOut, "a decoder with past takes input_ids and past_key_values.{i}.decoder|encoder.key|value "
-                            + "and gives logits and present.{i}.decoder.key|value");
         }
-        TensorInfo ids = tensor(decIn, INPUT_IDS, decoderFile);
-        idType = requireType(ids, INPUT_IDS, decoderFile, OnnxJavaType.INT64, OnnxJavaType.INT32);
-        TensorInfo presentKey = tensor(decOut, present(0, "decoder", "key"), decoderFile);
-        pastType = requireType(presentKey, present(0, "decoder", "key"), decoderFile, OnnxJavaType.FLOAT,
-                OnnxJavaType.FLOAT16);
-        TensorInfo logits = tensor(decOut, LOGITS, decoderFile);
-        logitsType = requireType(logits, LOGITS, decoderFile, OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16);
+        dec.requireOutput(LOGITS, floats.shape("batch", "sequence", "vocab"));
+        for (String part : List.of("decoder", "encoder")) {
+            for (String kv : List.of("key", "value")) {
+                dec.requireOutputsMatching(present(LAYER, part, kv), cache);
+            }
+        }
+        int configLayers = config.path("decoder_layers").asInt(0);
+        int found = dec.foundIndexed();
+        if (found == 0 && configLayers > 0) {
+            dec.expectIndexed(configLayers);
+        }
+        if (configLayers > 0 && found > 0 && configLayers != found) {
+            dec.problem("config.json says " + configLayers + " decoder layers, the graph has " + found);
+        }
+        dec.check();
+        layers = dec.indexedCount();
+        if (!merged) {
+            Signature withPast = Signature.of(decoderWithPast, decoderWithPastFile).describedAs(FAMILY)
+                    .hint("a decoder with past takes input_ids and past_key_values.{i}.decoder|encoder.key|value "
+                            + "and gives logits and present.{i}.decoder.key|value")
+                    .expectIndexed(layers)
+                    .requireInput(INPUT_IDS, ids)
+                    .optionalInput(ENCODER_HIDDEN_STATES, hidden);
+            for (String part : List.of("decoder", "encoder")) {
+                for (String kv : List.of("key", "value")) {
+                    withPast.requireInputsMatching(past(LAYER, part, kv), cache);
+                }
+            }
+            withPast.requireOutput(LOGITS, floats.shape("batch", "sequence", "vocab"));
+            for (String kv : List.of("key", "value")) {
+                withPast.requireOutputsMatching(present(LAYER, "decoder", kv), cache);
+            }
+            withPast.check();
+        }
+        idType = dec.input(INPUT_IDS).type;
+        TensorInfo presentKey = dec.output(present(0, "decoder", "key"));
+        pastType = presentKey.type;
+        TensorInfo logits = dec.output(LOGITS);
+        logitsType = logits.type;
         long[] ps = presentKey.getShape();
         int configHeads = config.path("decoder_attention_heads").asInt(0);
         int dModel = config.path("d_model").asInt(0);
-        heads = ps.length == 4 && ps[1] > 0 ? (int) ps[1] : configHeads;
-        headDim = ps.length == 4 && ps[3] > 0 ? (int) ps[3] : (heads > 0 && dModel > 0 ? dModel / heads : 0);
+        heads = ps[1] > 0 ? (int) ps[1] : configHeads;
+        headDim = ps[3] > 0 ? (int) ps[3] : (heads > 0 && dModel > 0 ? dModel / heads : 0);
         if (heads <= 0 || headDim <= 0) {
-            throw incompatible(decoderFile, "the cache outputs do not declare heads and head size, and config.json "
+            throw dec.incompatible("the cache outputs do not declare heads and head size, and config.json "
                     + "has no decoder_attention_heads and d_model");
         }
         long[] ls = logits.getShape();
-        vocab = ls.length == 3 && ls[2] > 0 ? (int) ls[2] : config.path("vocab_size").asInt(0);
+        vocab = ls[2] > 0 ? (int) ls[2] : config.path("vocab_size").asInt(0);
         if (vocab <= 0) {
-            throw incompatible(decoderFile, "logits do not declare the vocabulary size and config.json has no vocab_size");
+            throw dec.incompatible("logits do not declare the vocabulary size and config.json has no vocab_size");
         }
     }
 
@@ -252,10 +227,18 @@ final class WhisperGraph implements AutoCloseable {
     }
 
     static String past(int layer, String part, String kv) {
-        return "past_key_values." + layer + "." + part + "." + kv;
+        return past(Integer.toString(layer), part, kv);
     }
 
     static String present(int layer, String part, String kv) {
+        return present(Integer.toString(layer), part, kv);
+    }
+
+    private static String past(String layer, String part, String kv) {
+        return "past_key_values." + layer + "." + part + "." + kv;
+    }
+
+    private static String present(String layer, String part, String kv) {
         return "present." + layer + "." + part + "." + kv;
     }
 
@@ -270,59 +253,5 @@ final class WhisperGraph implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static List<String> unexpected(Map<String, NodeInfo> inputs, List<String> known, int pastLayers) {
-        List<String> out = new ArrayList<>();
-        for (String name : new TreeSet<>(inputs.keySet())) {
-            boolean ok = known.contains(name);
-            for (int i = 0; i < pastLayers && !ok; i++) {
-                for (String part : List.of("decoder", "encoder")) {
-                    ok |= name.equals(past(i, part, "key")) || name.equals(past(i, part, "value"));
-                }
-            }
-            if (!ok) {
-                out.add("input " + name);
-            }
-        }
-        return out;
-    }
-
-    private static void refuse(Path file, List<String> missing, List<String> unexpected, Map<String, NodeInfo> in,
-                               Map<String, NodeInfo> out, String hint) {
-        if (missing.isEmpty() && unexpected.isEmpty()) {
-            return;
-        }
-        StringBuilder m = new StringBuilder(file + " does not fit the whisper family:");
-        if (!missing.isEmpty()) {
-            m.append(" missing ").append(String.join(", ", missing)).append(';');
-        }
-        if (!unexpected.isEmpty()) {
-            m.append(" unexpected ").append(String.join(", ", unexpected)).append(';');
-        }
-        m.append(" it has inputs ").append(new TreeSet<>(in.keySet())).append(" and outputs ")
-                .append(new TreeSet<>(out.keySet()));
-        throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, m.toString(), hint, null);
-    }
-
-    private static TensorInfo tensor(Map<String, NodeInfo> nodes, String name, Path file) {
-        if (nodes.get(name).getInfo() instanceof TensorInfo t) {
-            return t;
-        }
-        throw incompatible(file, name + " is not a tensor");
-    }
-
-    private static OnnxJavaType requireType(TensorInfo t, String name, Path file, OnnxJavaType... allowed) {
-        for (OnnxJavaType a : allowed) {
-            if (t.type == a) {
-                return a;
-            }
-        }
-        throw incompatible(file, name + " is " + t.type + ", expected one of " + List.of(allowed));
-    }
-
-    private static GenloomException incompatible(Path file, String what) {
-        return new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, file + " does not fit the whisper family: " + what,
-                null, null);
     }
 }

@@ -1,19 +1,19 @@
 package dev.genloom.plugins.whisper.vad;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Audio;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.ModelFolder;
 import dev.genloom.spi.SessionFactory;
+import dev.genloom.spi.onnx.Signature;
+import dev.genloom.spi.onnx.TensorSpec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,14 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Silero VAD (v5): speech probabilities for 16 kHz (or 8 kHz) mono audio, window by window, and the
@@ -61,10 +57,6 @@ public final class SileroVad implements AutoCloseable {
     static final String PROBABILITY = "output";
     static final String NEXT_STATE = "stateN";
 
-    private static final Map<String, OnnxJavaType> INPUTS = Map.of(INPUT, OnnxJavaType.FLOAT, STATE,
-            OnnxJavaType.FLOAT, RATE, OnnxJavaType.INT64);
-    private static final Map<String, OnnxJavaType> OUTPUTS = Map.of(PROBABILITY, OnnxJavaType.FLOAT, NEXT_STATE,
-            OnnxJavaType.FLOAT);
     private static final int DEFAULT_STATE_LAYERS = 2;
     private static final int DEFAULT_STATE_SIZE = 128;
 
@@ -192,75 +184,20 @@ public final class SileroVad implements AutoCloseable {
                 "name the file itself, or call the Silero one " + FILE_NAME);
     }
 
-    /** Checks names and dtypes; answers the state's layers and size. */
+    /** Checks names, dtypes and the state's rank; answers the state's layers and size. */
     private static long[] checkSignature(OrtSession session, Path file) {
-        Map<String, NodeInfo> inputs;
-        Map<String, NodeInfo> outputs;
-        try {
-            inputs = session.getInputInfo();
-            outputs = session.getOutputInfo();
-        } catch (OrtException e) {
-            throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, "cannot read the signature of " + file + ": "
-                    + e.getMessage(), null, e);
-        }
-        Set<String> missingIn = new LinkedHashSet<>(new TreeMap<>(INPUTS).keySet());
-        missingIn.removeAll(inputs.keySet());
-        Set<String> unexpectedIn = new LinkedHashSet<>(inputs.keySet());
-        unexpectedIn.removeAll(INPUTS.keySet());
-        Set<String> missingOut = new LinkedHashSet<>(new TreeMap<>(OUTPUTS).keySet());
-        missingOut.removeAll(outputs.keySet());
-        List<String> problems = new ArrayList<>();
-        if (!missingIn.isEmpty()) {
-            problems.add("missing inputs " + missingIn);
-        }
-        if (!unexpectedIn.isEmpty()) {
-            problems.add("unexpected inputs " + unexpectedIn);
-        }
-        if (!missingOut.isEmpty()) {
-            problems.add("missing outputs " + missingOut);
-        }
-        if (problems.isEmpty()) {
-            typeProblems(inputs, INPUTS, "input", problems);
-            typeProblems(outputs, OUTPUTS, "output", problems);
-        }
-        long[] state = {DEFAULT_STATE_LAYERS, DEFAULT_STATE_SIZE};
-        if (problems.isEmpty()) {
-            long[] shape = ((TensorInfo) inputs.get(STATE).getInfo()).getShape();
-            if (shape.length != 3) {
-                problems.add("input '" + STATE + "' has shape " + java.util.Arrays.toString(shape)
-                        + ", not [layers, batch, size]");
-            } else {
-                state[0] = shape[0] > 0 ? shape[0] : DEFAULT_STATE_LAYERS;
-                state[1] = shape[2] > 0 ? shape[2] : DEFAULT_STATE_SIZE;
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, file + " is not a Silero VAD v5 model: "
-                    + String.join("; ", problems) + " (it has inputs " + describe(inputs) + ", outputs "
-                    + describe(outputs) + ")",
-                    "use " + FILE_NAME + " of github.com/snakers4/silero-vad v5: input, state, sr -> output, stateN");
-        }
-        return state;
-    }
-
-    private static void typeProblems(Map<String, NodeInfo> actual, Map<String, OnnxJavaType> expected, String what,
-                                     List<String> problems) {
-        for (Map.Entry<String, OnnxJavaType> e : new TreeMap<>(expected).entrySet()) {
-            NodeInfo info = actual.get(e.getKey());
-            if (!(info.getInfo() instanceof TensorInfo t) || t.type != e.getValue()) {
-                problems.add(what + " '" + e.getKey() + "' is " + info.getInfo() + ", not a "
-                        + e.getValue().name().toLowerCase(Locale.ROOT) + " tensor");
-            }
-        }
-    }
-
-    private static String describe(Map<String, NodeInfo> nodes) {
-        List<String> out = new ArrayList<>();
-        for (NodeInfo n : nodes.values()) {
-            out.add(n.getName() + (n.getInfo() instanceof TensorInfo t
-                    ? " " + t.type.name().toLowerCase(Locale.ROOT) + java.util.Arrays.toString(t.getShape()) : ""));
-        }
-        return out.toString();
+        TensorSpec floats = TensorSpec.of(OnnxJavaType.FLOAT);
+        Signature signature = Signature.of(session, file).describedAs("Silero VAD v5")
+                .hint("use " + FILE_NAME + " of github.com/snakers4/silero-vad v5: input, state, sr -> output, stateN")
+                .requireInput(INPUT, floats)
+                .requireInput(STATE, floats.shape("layers", "batch", "size"))
+                .requireInput(RATE, TensorSpec.of(OnnxJavaType.INT64))
+                .requireOutput(PROBABILITY, floats)
+                .requireOutput(NEXT_STATE, floats)
+                .check();
+        long[] shape = signature.input(STATE).getShape();
+        return new long[] {shape[0] > 0 ? shape[0] : DEFAULT_STATE_LAYERS,
+                shape[2] > 0 ? shape[2] : DEFAULT_STATE_SIZE};
     }
 
     // ---- running --------------------------------------------------------------------------------
