@@ -34,7 +34,7 @@ final class VoiceActivity implements AutoCloseable {
     }
 
     static VoiceActivity open(ModelContext ctx) {
-        return new VoiceActivity(SileroVad.open(ctx, ctx.options().get(SileroVad.OPTION)));
+        return new VoiceActivity(SileroVad.open(ctx, ctx.option(SileroVad.OPTION, String.class).orElse(null)));
     }
 
     /** The speech regions of mono samples at {@code rate}. */

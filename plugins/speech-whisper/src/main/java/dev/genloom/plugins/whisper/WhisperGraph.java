@@ -163,25 +163,21 @@ final class WhisperGraph implements AutoCloseable {
         Path encoderFile = ctx.sessions().variant(onnx, "encoder_model").orElseThrow(() -> new GenloomException(
                 ErrorKind.MODEL_INCOMPATIBLE, "no onnx/encoder_model*.onnx in " + ctx.folder().path(),
                 "export with optimum-cli export onnx --task automatic-speech-recognition-with-past"));
-        Object option = ctx.options().get("decoder");
-        String choice = option == null ? "auto" : option.toString().trim().toLowerCase();
-        if (!List.of("auto", "merged", "split").contains(choice)) {
-            throw GenloomException.invalidInput("load option decoder must be merged or split, got '" + option + "'");
-        }
+        DecoderChoice choice = ctx.option("decoder", DecoderChoice.class, DecoderChoice.AUTO);
         Optional<Path> merged = ctx.sessions().variant(onnx, "decoder_model_merged");
         Optional<Path> plain = ctx.sessions().variant(onnx, "decoder_model");
         Optional<Path> withPast = ctx.sessions().variant(onnx, "decoder_with_past_model");
         boolean useMerged = switch (choice) {
-            case "merged" -> true;
-            case "split" -> false;
-            default -> plain.isEmpty() || withPast.isEmpty();
+            case MERGED -> true;
+            case SPLIT -> false;
+            case AUTO -> plain.isEmpty() || withPast.isEmpty();
         };
         List<String> onnxFiles = ctx.folder().files().stream().filter(f -> f.endsWith(".onnx")).toList();
         Path decoderFile;
         Path withPastFile = null;
         if (useMerged) {
             decoderFile = merged.orElseThrow(() -> new GenloomException(ErrorKind.MODEL_INCOMPATIBLE,
-                    "no onnx/decoder_model_merged*.onnx" + (choice.equals("merged") ? "" : " nor the pair "
+                    "no onnx/decoder_model_merged*.onnx" + (choice == DecoderChoice.MERGED ? "" : " nor the pair "
                             + "onnx/decoder_model*.onnx + onnx/decoder_with_past_model*.onnx") + " in "
                             + ctx.folder().path() + "; it has " + onnxFiles,
                     "export with optimum-cli export onnx --task automatic-speech-recognition-with-past"));
@@ -220,6 +216,16 @@ final class WhisperGraph implements AutoCloseable {
             throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, "cannot read the Whisper export in "
                     + ctx.folder().path() + ": " + e.getMessage(), null, e);
         }
+    }
+
+    /** The load option {@code decoder}: which decoder graph to run. */
+    enum DecoderChoice {
+        /** The split pair where both files are present, else the merged decoder. */
+        AUTO,
+        /** The merged decoder ({@code decoder_model_merged*}). */
+        MERGED,
+        /** The plain decoder and the decoder with past. */
+        SPLIT
     }
 
     boolean merged() {

@@ -44,7 +44,7 @@ final class WhisperModel implements SpeechToText {
         this.mel = mel;
         JsonNode config = ctx.folder().config();
         this.transcriber = new Transcriber(graph, ctx.sessions().environment(), tokens, tokenizer, mel,
-                config.path("max_target_positions").asInt(448), booleanOption(ctx, "cache", true));
+                config.path("max_target_positions").asInt(448), ctx.option("cache", Boolean.class, true));
     }
 
     static WhisperModel open(ModelContext ctx) {
@@ -132,18 +132,6 @@ final class WhisperModel implements SpeechToText {
                     + "'", "languages are ISO codes: " + String.join(" ", tokens.languages().keySet()));
         }
         return language;
-    }
-
-    private static boolean booleanOption(ModelContext ctx, String key, boolean otherwise) {
-        Object v = ctx.options().get(key);
-        if (v == null) {
-            return otherwise;
-        }
-        String s = v.toString().trim().toLowerCase(java.util.Locale.ROOT);
-        if (s.equals("true") || s.equals("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw GenloomException.invalidInput("load option " + key + " must be true or false, got '" + v + "'");
     }
 
     private VoiceActivity vad() {

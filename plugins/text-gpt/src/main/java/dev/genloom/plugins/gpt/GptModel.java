@@ -105,7 +105,7 @@ final class GptModel implements TextToText {
 
     static GptModel open(ModelContext ctx) {
         Path file = chooseFile(ctx);
-        boolean cache = booleanOption(ctx.options(), "cache", true);
+        boolean cache = ctx.option("cache", Boolean.class, true);
         JsonNode config = ctx.folder().config();
         JsonNode generation = ctx.folder().json("generation_config.json")
                 .orElse(JsonNodeFactory.instance.objectNode());
@@ -135,9 +135,9 @@ final class GptModel implements TextToText {
     /** The file named by the {@code file} option, else {@code onnx/model*}, else {@code onnx/decoder_model_merged*}. */
     static Path chooseFile(ModelContext ctx) {
         Path onnx = ctx.folder().resolve("onnx");
-        Object option = ctx.options().get("file");
-        if (option != null) {
-            String name = option.toString().trim();
+        Optional<String> option = ctx.option("file", String.class);
+        if (option.isPresent()) {
+            String name = option.get().trim();
             Optional<Path> found;
             if (name.endsWith(".onnx")) {
                 Path p = ctx.folder().resolve(name);
@@ -155,21 +155,6 @@ final class GptModel implements TextToText {
                 .orElseThrow(() -> new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, "no onnx/model*.onnx or "
                         + "onnx/decoder_model_merged*.onnx in " + ctx.folder().path(),
                         "export the model with optimum-cli export onnx --task text-generation-with-past"));
-    }
-
-    private static boolean booleanOption(Map<String, Object> options, String key, boolean otherwise) {
-        Object v = options.get(key);
-        if (v == null) {
-            return otherwise;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        String s = v.toString().trim().toLowerCase();
-        if (s.equals("true") || s.equals("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw GenloomException.invalidInput("load option " + key + " must be true or false, got '" + v + "'");
     }
 
     @Override
