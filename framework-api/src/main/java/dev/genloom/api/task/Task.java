@@ -121,18 +121,17 @@ public final class Task<M extends Model, O extends Record> {
     }
 
     /**
-     * Runs the task on a model: checks that the model offers it and that every input is present
-     * and of its type, then calls the model and checks its outputs. Null options mean the
-     * defaults. A failure inside the model that is not already a {@link GenloomException} becomes
-     * one of kind {@link ErrorKind#RUN_FAILED} naming the task and the model; outputs missing or
-     * of the wrong type are a {@link ErrorKind#PLUGIN_FAILURE}.
+     * Runs the task on a model, for a caller that hands in inputs of its own: checks that every
+     * input is present and of its type, then {@linkplain #call calls} the model. Null options mean
+     * the defaults, null progress none. A failure inside the model that is not already a
+     * {@link GenloomException} becomes a {@link TaskFailedException} of kind
+     * {@link ErrorKind#RUN_FAILED} naming the task and the model.
+     *
+     * @throws GenloomException {@code INVALID_INPUT} for an input missing or of the wrong type;
+     *                          what {@link #call} throws, a model's other failures wrapped once
      */
     public Map<String, Object> run(Model model, Map<String, Object> given, O options, Progress progress) {
         Objects.requireNonNull(model, "model");
-        if (!modality.isInstance(model)) {
-            throw GenloomException.unsupported(describe(model) + " does not do " + name,
-                    "pick a model whose family offers " + name);
-        }
         Map<String, Object> in = new LinkedHashMap<>();
         for (Port p : inputs) {
             Object v = given.get(p.name());
@@ -145,15 +144,33 @@ public final class Task<M extends Model, O extends Record> {
             }
             in.put(p.name(), v);
         }
-        Map<String, Object> out;
         try {
-            out = invoker.invoke(modality.cast(model), in, options == null ? defaults : options,
-                    progress == null ? Progress.NONE : progress);
+            return call(model, in, options, progress);
         } catch (GenloomException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new TaskFailedException(name, name + " on " + describe(model) + " failed: " + e, e);
         }
+    }
+
+    /**
+     * Calls a model with inputs already checked, as a pipeline does (it checks its inputs before
+     * any step runs, and each step's outputs as they come): checks that the model offers the task,
+     * calls it and checks its outputs. Null options mean the defaults, null progress none. What
+     * the model throws is passed on as it is, for the caller to say once where it happened.
+     *
+     * @param inputs every input of the task by port name, each of its port's type
+     * @throws GenloomException {@code UNSUPPORTED} where the model does not offer the task;
+     *                          {@code PLUGIN_FAILURE} where an output is missing or of the wrong type
+     */
+    public Map<String, Object> call(Model model, Map<String, Object> inputs, O options, Progress progress) {
+        Objects.requireNonNull(model, "model");
+        if (!modality.isInstance(model)) {
+            throw GenloomException.unsupported(describe(model) + " does not do " + name,
+                    "pick a model whose family offers " + name);
+        }
+        Map<String, Object> out = invoker.invoke(modality.cast(model), inputs, options == null ? defaults : options,
+                progress == null ? Progress.NONE : progress);
         for (Port p : outputs) {
             Object v = out == null ? null : out.get(p.name());
             if (v == null || !p.type().accepts(v)) {
