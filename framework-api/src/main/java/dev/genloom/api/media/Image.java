@@ -3,6 +3,7 @@ package dev.genloom.api.media;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 
+import java.io.BufferedOutputStream;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
@@ -265,7 +266,7 @@ public final class Image {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
                 writePng(out);
             }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.genloom.runtime.config;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +61,7 @@ public enum Dtype {
 
     /** The order in which variants are tried: the preferred one, then fp32, then the rest in order. */
     public static List<Dtype> preference(Dtype preferred) {
-        List<Dtype> order = new java.util.ArrayList<>(values().length);
+        List<Dtype> order = new ArrayList<>(values().length);
         order.add(preferred);
         if (preferred != FP32) {
             order.add(FP32);
