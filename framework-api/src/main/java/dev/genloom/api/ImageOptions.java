@@ -10,7 +10,7 @@ import static dev.genloom.api.GenloomException.require;
  * @param width          image width in pixels, a multiple of 8
  * @param height         image height in pixels, a multiple of 8
  * @param steps          denoising steps, >= 1
- * @param guidanceScale  classifier-free guidance; <= 1 turns guidance off
+ * @param guidanceScale  classifier-free guidance; 1 or less turns guidance off
  * @param seed           seed of the initial noise; the same seed gives the same image
  * @param scheduler      scheduler name (for example {@code euler}, {@code ddim}, {@code lcm})
  */
@@ -97,7 +97,7 @@ public record ImageOptions(String negativePrompt, Integer width, Integer height,
             return this;
         }
 
-        /** Classifier-free guidance, >= 0; <= 1 turns guidance off. */
+        /** Classifier-free guidance, >= 0; 1 or less turns guidance off. */
         public Builder guidanceScale(Double v) {
             guidanceScale = v;
             return this;

@@ -49,10 +49,12 @@ public final class Image {
         this.rgb = rgb;
     }
 
+    /** Width in pixels. */
     public int width() {
         return width;
     }
 
+    /** Height in pixels. */
     public int height() {
         return height;
     }
@@ -117,6 +119,7 @@ public final class Image {
         return new Image(width, height, out, true);
     }
 
+    /** The image as a Java 2D image ({@code TYPE_INT_RGB}). */
     public BufferedImage toBufferedImage() {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int[] row = new int[width];

@@ -25,6 +25,7 @@ public final class Task<M extends Model, O extends Record> {
     /** Calls a model: inputs by port name in, outputs by port name out. */
     @FunctionalInterface
     public interface Invoker<M, O> {
+        /** Calls the model with the inputs (every one present and of its type) and the options. */
         Map<String, Object> invoke(M model, Map<String, Object> inputs, O options, Progress progress);
     }
 
@@ -37,6 +38,19 @@ public final class Task<M extends Model, O extends Record> {
     private final List<Port> outputs;
     private final Invoker<M, O> invoker;
 
+    /**
+     * A task.
+     *
+     * @param name        its name in pipelines and on the command line ({@code text-to-text})
+     * @param description what it does, in a few words
+     * @param modality    the model interface that offers it
+     * @param optionsType its options record
+     * @param defaults    the options where none are given
+     * @param inputs      its inputs, the first being the one a step's {@code input:} feeds
+     * @param outputs     its outputs, the first being the one a reference to the step alone means
+     * @param invoker     how to call a model
+     * @throws IllegalArgumentException where it has no input or no output
+     */
     public Task(String name, String description, Class<M> modality, Class<O> optionsType, O defaults,
                 List<Port> inputs, List<Port> outputs, Invoker<M, O> invoker) {
         this.name = Objects.requireNonNull(name);
@@ -52,30 +66,37 @@ public final class Task<M extends Model, O extends Record> {
         }
     }
 
+    /** Its name in pipelines and on the command line. */
     public String name() {
         return name;
     }
 
+    /** What it does, in a few words. */
     public String description() {
         return description;
     }
 
+    /** The model interface that offers it. */
     public Class<M> modality() {
         return modality;
     }
 
+    /** Its options record. */
     public Class<O> optionsType() {
         return optionsType;
     }
 
+    /** The options where none are given. */
     public O defaults() {
         return defaults;
     }
 
+    /** Its inputs, in order. */
     public List<Port> inputs() {
         return inputs;
     }
 
+    /** Its outputs, in order. */
     public List<Port> outputs() {
         return outputs;
     }
@@ -90,14 +111,17 @@ public final class Task<M extends Model, O extends Record> {
         return outputs.get(0);
     }
 
+    /** The input of this name, if there is one. */
     public Optional<Port> input(String port) {
         return inputs.stream().filter(p -> p.name().equals(port)).findFirst();
     }
 
+    /** The output of this name, if there is one. */
     public Optional<Port> output(String port) {
         return outputs.stream().filter(p -> p.name().equals(port)).findFirst();
     }
 
+    /** The names of its options, camelCase, in declaration order. */
     public List<String> optionNames() {
         return OptionBinder.names(optionsType);
     }
