@@ -235,10 +235,11 @@ public final class Genloom implements AutoCloseable {
 
     private Model load(String name, ResolvedModel resolved, Map<String, Object> callerOptions) {
         long start = System.nanoTime();
+        String device = sessions().device();
         Model model = inFamily(name, resolved, callerOptions, "load model", ModelFamily::load);
         LoadedFamily family = resolved.family();
         LOG.info("loaded model '{}' ({} from plugin {}) on {} in {} ms", name, family.name(), family.pluginId(),
-                sessions().device(), (System.nanoTime() - start) / 1_000_000);
+                device, (System.nanoTime() - start) / 1_000_000);
         return model;
     }
 
@@ -304,11 +305,13 @@ public final class Genloom implements AutoCloseable {
 
     /** The ONNX Runtime sessions, started on first need. */
     public OrtSessions sessions() {
+        checkOpen();
         return sessions.get();
     }
 
     /** The host's tokenizer loading (offline DJL), as plugins get it. */
     public TokenizerFactory tokenizers() {
+        checkOpen();
         return tokenizers.get();
     }
 
