@@ -6,19 +6,27 @@ import java.util.Arrays;
 public final class Embedding {
     private final float[] vector;
 
+    /**
+     * An embedding of these numbers (copied).
+     *
+     * @throws GenloomException {@code INVALID_INPUT} where the vector is empty
+     */
     public Embedding(float[] vector) {
         GenloomException.require(vector.length > 0, "an embedding needs at least one dimension");
         this.vector = vector.clone();
     }
 
+    /** A copy of the numbers. */
     public float[] vector() {
         return vector.clone();
     }
 
+    /** How many numbers. */
     public int dimension() {
         return vector.length;
     }
 
+    /** The dot product with another embedding of the same dimension. */
     public double dot(Embedding other) {
         checkSameDimension(other);
         double sum = 0;
@@ -28,6 +36,7 @@ public final class Embedding {
         return sum;
     }
 
+    /** The Euclidean length. */
     public double norm() {
         return Math.sqrt(dot(this));
     }

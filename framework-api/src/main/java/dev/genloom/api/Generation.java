@@ -25,15 +25,18 @@ public record Generation(String text, long[] tokenIds, int promptTokens, FinishR
         LENGTH
     }
 
+    /** Copies the token ids. */
     public Generation {
         tokenIds = tokenIds.clone();
     }
 
+    /** A copy of the generated token ids. */
     @Override
     public long[] tokenIds() {
         return tokenIds.clone();
     }
 
+    /** How many tokens were generated. */
     public int generatedTokens() {
         return tokenIds.length;
     }

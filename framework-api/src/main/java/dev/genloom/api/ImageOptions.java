@@ -10,7 +10,7 @@ import static dev.genloom.api.GenloomException.require;
  * @param width          image width in pixels, a multiple of 8
  * @param height         image height in pixels, a multiple of 8
  * @param steps          denoising steps, >= 1
- * @param guidanceScale  classifier-free guidance; <= 1 turns guidance off
+ * @param guidanceScale  classifier-free guidance; 1 or less turns guidance off
  * @param seed           seed of the initial noise; the same seed gives the same image
  * @param scheduler      scheduler name (for example {@code euler}, {@code ddim}, {@code lcm})
  */
@@ -19,6 +19,7 @@ public record ImageOptions(String negativePrompt, Integer width, Integer height,
 
     private static final ImageOptions DEFAULTS = new ImageOptions("", null, null, null, null, null, null);
 
+    /** Checks every field; the one place options are validated. */
     public ImageOptions {
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
         require(width == null || (width > 0 && width % 8 == 0), "width must be a positive multiple of 8, got " + width);
@@ -29,31 +30,98 @@ public record ImageOptions(String negativePrompt, Integer width, Integer height,
                 "guidanceScale must be >= 0, got " + guidanceScale);
     }
 
+    /** The defaults: no negative prompt, everything else the model's own. */
     public static ImageOptions defaults() {
         return DEFAULTS;
     }
 
-    public ImageOptions withNegativePrompt(String v) {
-        return new ImageOptions(v, width, height, steps, guidanceScale, seed, scheduler);
+    /** A builder starting from the {@linkplain #defaults() defaults}. */
+    public static Builder builder() {
+        return new Builder(DEFAULTS);
     }
 
-    public ImageOptions withSize(Integer w, Integer h) {
-        return new ImageOptions(negativePrompt, w, h, steps, guidanceScale, seed, scheduler);
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public ImageOptions withSteps(Integer v) {
-        return new ImageOptions(negativePrompt, width, height, v, guidanceScale, seed, scheduler);
-    }
+    /**
+     * Builds {@link ImageOptions}, one field at a time; {@link #build()} checks them all (in the
+     * record's constructor). Each setter is named after its field; null leaves it to the model.
+     */
+    public static final class Builder {
+        private String negativePrompt;
+        private Integer width;
+        private Integer height;
+        private Integer steps;
+        private Double guidanceScale;
+        private Long seed;
+        private String scheduler;
 
-    public ImageOptions withGuidanceScale(Double v) {
-        return new ImageOptions(negativePrompt, width, height, steps, v, seed, scheduler);
-    }
+        private Builder(ImageOptions from) {
+            negativePrompt = from.negativePrompt;
+            width = from.width;
+            height = from.height;
+            steps = from.steps;
+            guidanceScale = from.guidanceScale;
+            seed = from.seed;
+            scheduler = from.scheduler;
+        }
 
-    public ImageOptions withSeed(Long v) {
-        return new ImageOptions(negativePrompt, width, height, steps, guidanceScale, v, scheduler);
-    }
+        /** What the image should not show (null or "" for nothing). */
+        public Builder negativePrompt(String v) {
+            negativePrompt = v;
+            return this;
+        }
 
-    public ImageOptions withScheduler(String v) {
-        return new ImageOptions(negativePrompt, width, height, steps, guidanceScale, seed, v);
+        /** Image width in pixels, a multiple of 8. */
+        public Builder width(Integer v) {
+            width = v;
+            return this;
+        }
+
+        /** Image height in pixels, a multiple of 8. */
+        public Builder height(Integer v) {
+            height = v;
+            return this;
+        }
+
+        /** Width and height in pixels, each a multiple of 8. */
+        public Builder size(Integer width, Integer height) {
+            return width(width).height(height);
+        }
+
+        /** Denoising steps, >= 1. */
+        public Builder steps(Integer v) {
+            steps = v;
+            return this;
+        }
+
+        /** Classifier-free guidance, >= 0; 1 or less turns guidance off. */
+        public Builder guidanceScale(Double v) {
+            guidanceScale = v;
+            return this;
+        }
+
+        /** Seed of the initial noise; the same seed gives the same image. */
+        public Builder seed(Long v) {
+            seed = v;
+            return this;
+        }
+
+        /** Scheduler name (for example {@code euler}, {@code ddim}, {@code lcm}). */
+        public Builder scheduler(String v) {
+            scheduler = v;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws GenloomException {@code INVALID_INPUT} naming the first field out of range
+         */
+        public ImageOptions build() {
+            return new ImageOptions(negativePrompt, width, height, steps, guidanceScale, seed, scheduler);
+        }
     }
 }

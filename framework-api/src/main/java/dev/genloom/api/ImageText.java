@@ -7,6 +7,7 @@ import java.util.Objects;
  * candidate labels) and, where candidate labels were given, every label with its score.
  */
 public record ImageText(String text, Labels labels) {
+    /** @throws NullPointerException where the text is null (null labels mean none) */
     public ImageText {
         Objects.requireNonNull(text, "text");
         labels = labels == null ? Labels.NONE : labels;

@@ -10,8 +10,10 @@ import java.util.List;
  */
 public interface ImageToText extends Model {
 
+    /** Captions or reads the image, or scores the options' candidate labels against it. */
     ImageText describe(Image image, ImageToTextOptions options);
 
+    /** Captions or reads the image, with the default options. */
     default ImageText describe(Image image) {
         return describe(image, ImageToTextOptions.defaults());
     }

@@ -17,6 +17,7 @@ public record ImageToTextOptions(List<String> labels, String labelTemplate, Inte
 
     private static final ImageToTextOptions DEFAULTS = new ImageToTextOptions(List.of(), null, null);
 
+    /** Checks every field; the one place options are validated. */
     public ImageToTextOptions {
         labels = labels == null ? List.of() : List.copyOf(labels);
         require(labels.stream().noneMatch(String::isBlank), "a candidate label must not be blank");
@@ -25,19 +26,72 @@ public record ImageToTextOptions(List<String> labels, String labelTemplate, Inte
         require(maxNewTokens == null || maxNewTokens >= 1, "maxNewTokens must be at least 1, got " + maxNewTokens);
     }
 
+    /** The defaults: no candidate labels (caption or read the image), the model's template and length. */
     public static ImageToTextOptions defaults() {
         return DEFAULTS;
     }
 
+    /** A builder starting from the {@linkplain #defaults() defaults}. */
+    public static Builder builder() {
+        return new Builder(DEFAULTS);
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** These options with {@code labels} in place. */
     public ImageToTextOptions withLabels(List<String> v) {
-        return new ImageToTextOptions(v, labelTemplate, maxNewTokens);
+        return toBuilder().labels(v).build();
     }
 
-    public ImageToTextOptions withLabelTemplate(String v) {
-        return new ImageToTextOptions(labels, v, maxNewTokens);
-    }
+    /**
+     * Builds {@link ImageToTextOptions}, one field at a time; {@link #build()} checks them all (in
+     * the record's constructor). Each setter is named after its field; null leaves it to the model.
+     */
+    public static final class Builder {
+        private List<String> labels;
+        private String labelTemplate;
+        private Integer maxNewTokens;
 
-    public ImageToTextOptions withMaxNewTokens(Integer v) {
-        return new ImageToTextOptions(labels, labelTemplate, v);
+        private Builder(ImageToTextOptions from) {
+            labels = from.labels;
+            labelTemplate = from.labelTemplate;
+            maxNewTokens = from.maxNewTokens;
+        }
+
+        /** Candidate labels to score (null or empty: caption or read the image instead). */
+        public Builder labels(List<String> v) {
+            labels = v;
+            return this;
+        }
+
+        /** Candidate labels to score. */
+        public Builder labels(String... v) {
+            labels = List.of(v);
+            return this;
+        }
+
+        /** How a label becomes a text for the model, {@code {}} standing for the label. */
+        public Builder labelTemplate(String v) {
+            labelTemplate = v;
+            return this;
+        }
+
+        /** At most this many tokens of caption, >= 1. */
+        public Builder maxNewTokens(Integer v) {
+            maxNewTokens = v;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws GenloomException {@code INVALID_INPUT} naming the first field out of range
+         */
+        public ImageToTextOptions build() {
+            return new ImageToTextOptions(labels, labelTemplate, maxNewTokens);
+        }
     }
 }

@@ -11,10 +11,12 @@ public interface TextToImage extends Model {
     /** Draws the prompt, telling the listener after each denoising step. */
     Image generateImage(String prompt, ImageOptions options, StepListener listener);
 
+    /** Draws the prompt with these options. */
     default Image generateImage(String prompt, ImageOptions options) {
         return generateImage(prompt, options, StepListener.NONE);
     }
 
+    /** Draws the prompt with the default options. */
     default Image generateImage(String prompt) {
         return generateImage(prompt, ImageOptions.defaults(), StepListener.NONE);
     }

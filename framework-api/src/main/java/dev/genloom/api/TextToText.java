@@ -9,10 +9,12 @@ public interface TextToText extends Model {
     /** Continues the prompt, telling the listener of each piece of text as it is generated. */
     Generation generate(String prompt, TextOptions options, TokenListener listener);
 
+    /** Continues the prompt with these options. */
     default Generation generate(String prompt, TextOptions options) {
         return generate(prompt, options, TokenListener.NONE);
     }
 
+    /** Continues the prompt with the default options (those of the model's {@code generation_config.json}). */
     default Generation generate(String prompt) {
         return generate(prompt, TextOptions.defaults(), TokenListener.NONE);
     }

@@ -6,7 +6,9 @@ package dev.genloom.api;
  */
 @FunctionalInterface
 public interface TokenListener {
+    /** A listener that ignores the text. */
     TokenListener NONE = piece -> { };
 
+    /** Receives the next piece of generated text. */
     void onText(String piece);
 }

@@ -21,15 +21,18 @@ public record Transcript(String text, String language, List<Segment> segments, T
      * @param decoderNanos    running the text decoder and choosing tokens
      */
     public record Timings(int windows, int tokens, long featureNanos, long encoderNanos, long decoderNanos) {
+        /** No timings: all zeros. */
         public static final Timings NONE = new Timings(0, 0, 0, 0, 0);
     }
 
+    /** @throws NullPointerException where the text or the segments are null (null timings mean none) */
     public Transcript {
         Objects.requireNonNull(text, "text");
         segments = List.copyOf(segments);
         timings = timings == null ? Timings.NONE : timings;
     }
 
+    /** A transcript without timings. */
     public Transcript(String text, String language, List<Segment> segments) {
         this(text, language, segments, Timings.NONE);
     }

@@ -11,6 +11,7 @@ public interface Tokenizer extends AutoCloseable {
     /** The tokens of a text, with the tokenizer's special tokens (BOS, ...) where it adds them. */
     Encoding encode(String text, boolean addSpecialTokens);
 
+    /** The tokens of a text, with the tokenizer's special tokens where it adds them. */
     default Encoding encode(String text) {
         return encode(text, true);
     }
@@ -18,6 +19,7 @@ public interface Tokenizer extends AutoCloseable {
     /** The text of token ids. */
     String decode(long[] ids, boolean skipSpecialTokens);
 
+    /** The text of token ids, without special tokens. */
     default String decode(long[] ids) {
         return decode(ids, true);
     }
@@ -30,6 +32,7 @@ public interface Tokenizer extends AutoCloseable {
 
     /** Token ids and their token strings. */
     record Encoding(long[] ids, String[] tokens) {
+        /** How many tokens. */
         public int size() {
             return ids.length;
         }

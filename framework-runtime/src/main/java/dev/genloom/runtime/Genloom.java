@@ -9,6 +9,7 @@ import dev.genloom.api.SpeechToText;
 import dev.genloom.api.TextToAudio;
 import dev.genloom.api.TextToImage;
 import dev.genloom.api.TextToText;
+import dev.genloom.runtime.concurrent.Lazy;
 import dev.genloom.runtime.config.GenloomConfig;
 import dev.genloom.runtime.pipeline.ModelCatalog;
 import dev.genloom.runtime.pipeline.ModelProvider;
@@ -16,6 +17,7 @@ import dev.genloom.runtime.pipeline.Pipeline;
 import dev.genloom.runtime.pipeline.PipelineListener;
 import dev.genloom.runtime.pipeline.PipelineParser;
 import dev.genloom.runtime.pipeline.PipelineResult;
+import dev.genloom.runtime.pipeline.SharedModels;
 import dev.genloom.runtime.plugins.LoadedFamily;
 import dev.genloom.runtime.plugins.PluginHost;
 import dev.genloom.runtime.plugins.PluginProblem;
@@ -29,6 +31,7 @@ import dev.genloom.spi.BareDecoder;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.ModelFamily;
 import dev.genloom.spi.ModelFolder;
+import dev.genloom.spi.TokenizerFactory;
 import dev.genloom.zoo.catalog.Catalog;
 import dev.genloom.zoo.catalog.CatalogEntry;
 import dev.genloom.zoo.fetch.FetchListener;
@@ -40,14 +43,14 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,7 +77,7 @@ public final class Genloom implements AutoCloseable {
     private final Map<String, String> env;
     private final PluginHost plugins;
     private final ModelStore store;
-    private final Map<String, LoadSlot> models = new ConcurrentHashMap<>();
+    private final SharedModels models = new SharedModels();
     private final Lazy<OrtSessions> sessions;
     private final Lazy<DjlTokenizers> tokenizers;
     private final Lazy<ExecutorService> pipelinePool;
@@ -210,19 +213,15 @@ public final class Genloom implements AutoCloseable {
         checkOpen();
         ResolvedModel resolved = store.resolve(model, family);
         String key = resolved.folder().path().toAbsolutePath().normalize() + "#" + resolved.family().name() + "#"
-                + new java.util.TreeMap<>(options);
-        LoadSlot slot = models.computeIfAbsent(key, k -> new LoadSlot());
-        return slot.get(() -> load(model, resolved, options));
+                + new TreeMap<>(options);
+        return models.acquire(key, () -> load(model, resolved, options));
     }
 
     /** The models loaded now, each once however many callers and pipelines share it. */
     public List<ModelInfo> loadedModels() {
         List<ModelInfo> out = new ArrayList<>();
-        for (LoadSlot slot : models.values()) {
-            ModelInfo info = slot.info();
-            if (info != null) {
-                out.add(info);
-            }
+        for (Model m : models.models()) {
+            out.add(m.info());
         }
         return out;
     }
@@ -231,22 +230,16 @@ public final class Genloom implements AutoCloseable {
     public boolean unload(String model) {
         ResolvedModel resolved = store.resolve(model, null);
         String prefix = resolved.folder().path().toAbsolutePath().normalize() + "#";
-        boolean any = false;
-        for (Map.Entry<String, LoadSlot> e : models.entrySet()) {
-            if (e.getKey().startsWith(prefix) && models.remove(e.getKey(), e.getValue())) {
-                e.getValue().close();
-                any = true;
-            }
-        }
-        return any;
+        return models.unload(key -> key.startsWith(prefix));
     }
 
     private Model load(String name, ResolvedModel resolved, Map<String, Object> callerOptions) {
         long start = System.nanoTime();
+        String device = sessions().device();
         Model model = inFamily(name, resolved, callerOptions, "load model", ModelFamily::load);
         LoadedFamily family = resolved.family();
         LOG.info("loaded model '{}' ({} from plugin {}) on {} in {} ms", name, family.name(), family.pluginId(),
-                sessions().device(), (System.nanoTime() - start) / 1_000_000);
+                device, (System.nanoTime() - start) / 1_000_000);
         return model;
     }
 
@@ -312,11 +305,13 @@ public final class Genloom implements AutoCloseable {
 
     /** The ONNX Runtime sessions, started on first need. */
     public OrtSessions sessions() {
+        checkOpen();
         return sessions.get();
     }
 
     /** The host's tokenizer loading (offline DJL), as plugins get it. */
-    public dev.genloom.spi.TokenizerFactory tokenizers() {
+    public TokenizerFactory tokenizers() {
+        checkOpen();
         return tokenizers.get();
     }
 
@@ -336,7 +331,7 @@ public final class Genloom implements AutoCloseable {
 
             @Override
             public Set<String> names() {
-                Set<String> names = new java.util.TreeSet<>();
+                Set<String> names = new TreeSet<>();
                 for (ModelListing m : store.list()) {
                     names.add(m.name());
                 }
@@ -384,61 +379,19 @@ public final class Genloom implements AutoCloseable {
         }
         closed = true;
         List<RuntimeException> failures = new ArrayList<>();
-        ExecutorService p = pipelinePool.ifMade();
-        if (p != null) {
-            p.shutdownNow();
-        }
-        for (LoadSlot slot : models.values()) {
+        // A session or pool still being made is closed by its maker when it is done.
+        for (Runnable step : List.<Runnable>of(() -> pipelinePool.close(ExecutorService::shutdownNow), models::close,
+                () -> sessions.close(OrtSessions::close), plugins::close)) {
             try {
-                slot.close();
+                step.run();
             } catch (RuntimeException e) {
                 failures.add(e);
-            }
-        }
-        models.clear();
-        for (AutoCloseable c : Arrays.<AutoCloseable>asList(sessions.ifMade(), plugins)) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    failures.add(new RuntimeException(e));
-                }
             }
         }
         if (!failures.isEmpty()) {
             RuntimeException first = failures.get(0);
             failures.stream().skip(1).forEach(first::addSuppressed);
             throw first;
-        }
-    }
-
-    /** One model, loaded once even when several threads ask at the same time; a failure is not kept. */
-    private static final class LoadSlot {
-        private Model model;
-        private Model shared;
-        private boolean closed;
-
-        synchronized Model get(java.util.function.Supplier<Model> loader) {
-            if (closed) {
-                throw new IllegalStateException("model was unloaded");
-            }
-            if (model == null) {
-                model = loader.get();
-                shared = SharedModelHandle.of(model);
-            }
-            return shared;
-        }
-
-        synchronized ModelInfo info() {
-            return model == null ? null : model.info();
-        }
-
-        synchronized void close() {
-            closed = true;
-            if (model != null) {
-                model.close();
-                model = null;
-            }
         }
     }
 

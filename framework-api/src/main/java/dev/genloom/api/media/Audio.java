@@ -71,10 +71,12 @@ public final class Audio {
         return samples.clone();
     }
 
+    /** Frames per second. */
     public int sampleRate() {
         return sampleRate;
     }
 
+    /** How many channels the samples interleave. */
     public int channels() {
         return channels;
     }
@@ -84,10 +86,12 @@ public final class Audio {
         return samples.length / channels;
     }
 
+    /** How long the audio lasts, in seconds. */
     public double durationSeconds() {
         return (double) frames() / sampleRate;
     }
 
+    /** Whether there are no samples. */
     public boolean isEmpty() {
         return samples.length == 0;
     }

@@ -3,6 +3,7 @@ package dev.genloom.api.media;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 
+import java.io.BufferedOutputStream;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
@@ -48,10 +49,12 @@ public final class Image {
         this.rgb = rgb;
     }
 
+    /** Width in pixels. */
     public int width() {
         return width;
     }
 
+    /** Height in pixels. */
     public int height() {
         return height;
     }
@@ -116,6 +119,7 @@ public final class Image {
         return new Image(width, height, out, true);
     }
 
+    /** The image as a Java 2D image ({@code TYPE_INT_RGB}). */
     public BufferedImage toBufferedImage() {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int[] row = new int[width];
@@ -265,7 +269,7 @@ public final class Image {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
                 writePng(out);
             }
         } catch (IOException e) {

@@ -25,6 +25,7 @@ public final class Task<M extends Model, O extends Record> {
     /** Calls a model: inputs by port name in, outputs by port name out. */
     @FunctionalInterface
     public interface Invoker<M, O> {
+        /** Calls the model with the inputs (every one present and of its type) and the options. */
         Map<String, Object> invoke(M model, Map<String, Object> inputs, O options, Progress progress);
     }
 
@@ -37,6 +38,19 @@ public final class Task<M extends Model, O extends Record> {
     private final List<Port> outputs;
     private final Invoker<M, O> invoker;
 
+    /**
+     * A task.
+     *
+     * @param name        its name in pipelines and on the command line ({@code text-to-text})
+     * @param description what it does, in a few words
+     * @param modality    the model interface that offers it
+     * @param optionsType its options record
+     * @param defaults    the options where none are given
+     * @param inputs      its inputs, the first being the one a step's {@code input:} feeds
+     * @param outputs     its outputs, the first being the one a reference to the step alone means
+     * @param invoker     how to call a model
+     * @throws IllegalArgumentException where it has no input or no output
+     */
     public Task(String name, String description, Class<M> modality, Class<O> optionsType, O defaults,
                 List<Port> inputs, List<Port> outputs, Invoker<M, O> invoker) {
         this.name = Objects.requireNonNull(name);
@@ -52,30 +66,37 @@ public final class Task<M extends Model, O extends Record> {
         }
     }
 
+    /** Its name in pipelines and on the command line. */
     public String name() {
         return name;
     }
 
+    /** What it does, in a few words. */
     public String description() {
         return description;
     }
 
+    /** The model interface that offers it. */
     public Class<M> modality() {
         return modality;
     }
 
+    /** Its options record. */
     public Class<O> optionsType() {
         return optionsType;
     }
 
+    /** The options where none are given. */
     public O defaults() {
         return defaults;
     }
 
+    /** Its inputs, in order. */
     public List<Port> inputs() {
         return inputs;
     }
 
+    /** Its outputs, in order. */
     public List<Port> outputs() {
         return outputs;
     }
@@ -90,14 +111,17 @@ public final class Task<M extends Model, O extends Record> {
         return outputs.get(0);
     }
 
+    /** The input of this name, if there is one. */
     public Optional<Port> input(String port) {
         return inputs.stream().filter(p -> p.name().equals(port)).findFirst();
     }
 
+    /** The output of this name, if there is one. */
     public Optional<Port> output(String port) {
         return outputs.stream().filter(p -> p.name().equals(port)).findFirst();
     }
 
+    /** The names of its options, camelCase, in declaration order. */
     public List<String> optionNames() {
         return OptionBinder.names(optionsType);
     }
@@ -121,18 +145,17 @@ public final class Task<M extends Model, O extends Record> {
     }
 
     /**
-     * Runs the task on a model: checks that the model offers it and that every input is present
-     * and of its type, then calls the model and checks its outputs. Null options mean the
-     * defaults. A failure inside the model that is not already a {@link GenloomException} becomes
-     * one of kind {@link ErrorKind#RUN_FAILED} naming the task and the model; outputs missing or
-     * of the wrong type are a {@link ErrorKind#PLUGIN_FAILURE}.
+     * Runs the task on a model, for a caller that hands in inputs of its own: checks that every
+     * input is present and of its type, then {@linkplain #call calls} the model. Null options mean
+     * the defaults, null progress none. A failure inside the model that is not already a
+     * {@link GenloomException} becomes a {@link TaskFailedException} of kind
+     * {@link ErrorKind#RUN_FAILED} naming the task and the model.
+     *
+     * @throws GenloomException {@code INVALID_INPUT} for an input missing or of the wrong type;
+     *                          what {@link #call} throws, a model's other failures wrapped once
      */
     public Map<String, Object> run(Model model, Map<String, Object> given, O options, Progress progress) {
         Objects.requireNonNull(model, "model");
-        if (!modality.isInstance(model)) {
-            throw GenloomException.unsupported(describe(model) + " does not do " + name,
-                    "pick a model whose family offers " + name);
-        }
         Map<String, Object> in = new LinkedHashMap<>();
         for (Port p : inputs) {
             Object v = given.get(p.name());
@@ -145,15 +168,33 @@ public final class Task<M extends Model, O extends Record> {
             }
             in.put(p.name(), v);
         }
-        Map<String, Object> out;
         try {
-            out = invoker.invoke(modality.cast(model), in, options == null ? defaults : options,
-                    progress == null ? Progress.NONE : progress);
+            return call(model, in, options, progress);
         } catch (GenloomException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new TaskFailedException(name, name + " on " + describe(model) + " failed: " + e, e);
         }
+    }
+
+    /**
+     * Calls a model with inputs already checked, as a pipeline does (it checks its inputs before
+     * any step runs, and each step's outputs as they come): checks that the model offers the task,
+     * calls it and checks its outputs. Null options mean the defaults, null progress none. What
+     * the model throws is passed on as it is, for the caller to say once where it happened.
+     *
+     * @param inputs every input of the task by port name, each of its port's type
+     * @throws GenloomException {@code UNSUPPORTED} where the model does not offer the task;
+     *                          {@code PLUGIN_FAILURE} where an output is missing or of the wrong type
+     */
+    public Map<String, Object> call(Model model, Map<String, Object> inputs, O options, Progress progress) {
+        Objects.requireNonNull(model, "model");
+        if (!modality.isInstance(model)) {
+            throw GenloomException.unsupported(describe(model) + " does not do " + name,
+                    "pick a model whose family offers " + name);
+        }
+        Map<String, Object> out = invoker.invoke(modality.cast(model), inputs, options == null ? defaults : options,
+                progress == null ? Progress.NONE : progress);
         for (Port p : outputs) {
             Object v = out == null ? null : out.get(p.name());
             if (v == null || !p.type().accepts(v)) {

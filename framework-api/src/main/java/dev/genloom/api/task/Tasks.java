@@ -30,6 +30,7 @@ public final class Tasks {
     private Tasks() {
     }
 
+    /** Continues a prompt: {@code prompt} text in, {@code text} out. */
     public static final Task<TextToText, TextOptions> TEXT_TO_TEXT = new Task<>(
             "text-to-text", "continue a prompt with a language model",
             TextToText.class, TextOptions.class, TextOptions.defaults(),
@@ -43,6 +44,7 @@ public final class Tasks {
                 return Map.of("text", g.text());
             });
 
+    /** Draws a prompt: {@code prompt} text in, {@code image} out. */
     public static final Task<TextToImage, ImageOptions> TEXT_TO_IMAGE = new Task<>(
             "text-to-image", "draw a picture of a prompt",
             TextToImage.class, ImageOptions.class, ImageOptions.defaults(),
@@ -53,6 +55,7 @@ public final class Tasks {
                 return Map.of("image", image);
             });
 
+    /** Transcribes speech: {@code audio} in, {@code text} and {@code transcript} out. */
     public static final Task<SpeechToText, TranscriptionOptions> SPEECH_TO_TEXT = new Task<>(
             "speech-to-text", "transcribe speech",
             SpeechToText.class, TranscriptionOptions.class, TranscriptionOptions.defaults(),
@@ -67,6 +70,7 @@ public final class Tasks {
                 return Map.of("text", t.text(), "transcript", t);
             });
 
+    /** Captions, reads or classifies an image: {@code image} in, {@code text} and {@code labels} out. */
     public static final Task<ImageToText, ImageToTextOptions> IMAGE_TO_TEXT = new Task<>(
             "image-to-text", "caption or read an image, or score candidate labels against it",
             ImageToText.class, ImageToTextOptions.class, ImageToTextOptions.defaults(),
@@ -78,6 +82,7 @@ public final class Tasks {
                 return Map.of("text", t.text(), "labels", t.labels());
             });
 
+    /** Speaks a text: {@code text} in, {@code audio} out. */
     public static final Task<TextToAudio, SpeechOptions> TEXT_TO_AUDIO = new Task<>(
             "text-to-audio", "speak a text",
             TextToAudio.class, SpeechOptions.class, SpeechOptions.defaults(),
@@ -85,6 +90,7 @@ public final class Tasks {
             List.of(new Port("audio", ValueType.AUDIO, "the speech")),
             (model, in, options, progress) -> Map.of("audio", model.synthesize((String) in.get("text"), options)));
 
+    /** Embeds a text: {@code text} in, {@code embedding} out. */
     public static final Task<TextEmbedder, EmbeddingOptions> TEXT_EMBEDDING = new Task<>(
             "text-embedding", "a vector for a text",
             TextEmbedder.class, EmbeddingOptions.class, EmbeddingOptions.defaults(),
@@ -92,6 +98,7 @@ public final class Tasks {
             List.of(new Port("embedding", ValueType.EMBEDDING, "its vector")),
             (model, in, options, progress) -> Map.of("embedding", model.embedText((String) in.get("text"), options)));
 
+    /** Embeds an image: {@code image} in, {@code embedding} out. */
     public static final Task<ImageEmbedder, EmbeddingOptions> IMAGE_EMBEDDING = new Task<>(
             "image-embedding", "a vector for an image",
             ImageEmbedder.class, EmbeddingOptions.class, EmbeddingOptions.defaults(),
@@ -102,14 +109,17 @@ public final class Tasks {
     private static final List<Task<?, ?>> ALL = List.of(TEXT_TO_TEXT, TEXT_TO_IMAGE, SPEECH_TO_TEXT, IMAGE_TO_TEXT,
             TEXT_TO_AUDIO, TEXT_EMBEDDING, IMAGE_EMBEDDING);
 
+    /** Every task, in a fixed order. */
     public static List<Task<?, ?>> all() {
         return ALL;
     }
 
+    /** The names of every task, in the same order. */
     public static List<String> names() {
         return ALL.stream().map(Task::name).toList();
     }
 
+    /** The task of this name, if there is one. */
     public static Optional<Task<?, ?>> byName(String name) {
         return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
     }

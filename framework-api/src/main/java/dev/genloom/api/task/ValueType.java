@@ -17,19 +17,27 @@ import java.util.Optional;
  * @param javaType the Java class of the values
  */
 public record ValueType(String name, Class<?> javaType) {
+    /** Text: a {@link String}. */
     public static final ValueType TEXT = new ValueType("text", String.class);
+    /** An {@link Image}. */
     public static final ValueType IMAGE = new ValueType("image", Image.class);
+    /** {@link Audio}. */
     public static final ValueType AUDIO = new ValueType("audio", Audio.class);
+    /** A {@link Transcript}: text, language and timed segments. */
     public static final ValueType TRANSCRIPT = new ValueType("transcript", Transcript.class);
+    /** {@link Labels}: scored labels, best first. */
     public static final ValueType LABELS = new ValueType("labels", Labels.class);
+    /** An {@link Embedding}. */
     public static final ValueType EMBEDDING = new ValueType("embedding", Embedding.class);
 
     private static final List<ValueType> ALL = List.of(TEXT, IMAGE, AUDIO, TRANSCRIPT, LABELS, EMBEDDING);
 
+    /** Every value type. */
     public static List<ValueType> all() {
         return ALL;
     }
 
+    /** The value type of this name in pipeline documents, if there is one. */
     public static Optional<ValueType> byName(String name) {
         return ALL.stream().filter(t -> t.name.equals(name)).findFirst();
     }

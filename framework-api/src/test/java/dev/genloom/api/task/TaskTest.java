@@ -145,6 +145,28 @@ class TaskTest {
     }
 
     @Test
+    void callPassesTheModelsFailureOnAsItIsForTheCallerToWrapOnce() {
+        IllegalStateException thrown = new IllegalStateException("tensor 'logits' has shape [1, 0]");
+        TextToText broken = new ShoutingModel() {
+            @Override
+            public Generation generate(String prompt, TextOptions options, TokenListener listener) {
+                throw thrown;
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Tasks.TEXT_TO_TEXT.call(broken, Map.of("prompt", "x"), null, null));
+        assertSame(thrown, e);
+        // run wraps it once, naming the task and the model, with the model's failure as the cause
+        TaskFailedException wrapped = assertThrows(TaskFailedException.class,
+                () -> Tasks.TEXT_TO_TEXT.run(broken, Map.of("prompt", "x"), null, null));
+        assertSame(thrown, wrapped.getCause());
+        assertEquals("text-to-text", wrapped.task());
+        // call still refuses a model without the modality
+        assertEquals(ErrorKind.UNSUPPORTED, assertThrows(GenloomException.class,
+                () -> Tasks.TEXT_TO_TEXT.call(new EmbedOnly(), Map.of("prompt", "x"), null, null)).kind());
+    }
+
+    @Test
     void tasksAreFoundByName() {
         assertEquals(List.of("text-to-text", "text-to-image", "speech-to-text", "image-to-text", "text-to-audio",
                 "text-embedding", "image-embedding"), Tasks.names());

@@ -21,10 +21,13 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The runtime's settings, from {@code genloom.yaml}, the environment and defaults, in that order
@@ -262,26 +265,26 @@ public record GenloomConfig(
     private static final String HUB_ALLOWED = "an http(s) URL (https://huggingface.co or a mirror) or a folder";
 
     /** A hub is an http(s) URL, or a folder (returned absolute, {@code ~} expanded). */
-    private static java.util.Optional<String> checkHub(String text) {
+    private static Optional<String> checkHub(String text) {
         String s = text.trim();
         if (s.startsWith("http://") || s.startsWith("https://")) {
             try {
                 URI uri = new URI(s);
                 if (uri.getHost() == null) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
-                return java.util.Optional.of(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+                return Optional.of(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
             } catch (URISyntaxException ex) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         }
         if (s.contains("://")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return java.util.Optional.of(expand(s).toAbsolutePath().normalize().toString());
+            return Optional.of(expand(s).toAbsolutePath().normalize().toString());
         } catch (InvalidPathException ex) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -308,7 +311,7 @@ public record GenloomConfig(
             return null;
         }
         List<Path> out = new ArrayList<>();
-        for (String part : value.split(java.util.regex.Pattern.quote(File.pathSeparator))) {
+        for (String part : value.split(Pattern.quote(File.pathSeparator))) {
             if (!part.isBlank()) {
                 out.add(envPath(variable, part.trim()));
             }
@@ -338,7 +341,7 @@ public record GenloomConfig(
             case STRING -> "text";
             case NUMBER -> "number";
             case BOOLEAN -> "boolean";
-            default -> t.name().toLowerCase(java.util.Locale.ROOT);
+            default -> t.name().toLowerCase(Locale.ROOT);
         };
     }
 
@@ -418,7 +421,7 @@ public record GenloomConfig(
             return out;
         }
 
-        <T> T choice(String key, Function<String, java.util.Optional<T>> parser, String allowed, T fallback) {
+        <T> T choice(String key, Function<String, Optional<T>> parser, String allowed, T fallback) {
             JsonNode n = get(root, key);
             if (n == null) {
                 return fallback;

@@ -7,10 +7,13 @@ import dev.genloom.runtime.media.WavCodec;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.FrameRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,17 +107,17 @@ public final class AudioFiles {
      * 192 kb/s). WAV is written by {@link WavCodec#write(Audio, Path)}.
      */
     public static Path encode(Audio audio, Path file) {
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String ext = name.substring(name.lastIndexOf('.') + 1);
         Audio a = audio;
         record Codec(String format, int id, int bitrate) {
         }
         Codec codec = switch (ext) {
-            case "mp3" -> new Codec("mp3", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MP3, 192_000);
-            case "flac" -> new Codec("flac", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_FLAC, 0);
-            case "ogg" -> new Codec("ogg", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VORBIS, 192_000);
-            case "opus" -> new Codec("ogg", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS, 128_000);
-            case "m4a" -> new Codec("ipod", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC, 192_000);
+            case "mp3" -> new Codec("mp3", avcodec.AV_CODEC_ID_MP3, 192_000);
+            case "flac" -> new Codec("flac", avcodec.AV_CODEC_ID_FLAC, 0);
+            case "ogg" -> new Codec("ogg", avcodec.AV_CODEC_ID_VORBIS, 192_000);
+            case "opus" -> new Codec("ogg", avcodec.AV_CODEC_ID_OPUS, 128_000);
+            case "m4a" -> new Codec("ipod", avcodec.AV_CODEC_ID_AAC, 192_000);
             default -> throw GenloomException.invalidInput("cannot write " + file + ": the extension ." + ext
                     + " names no format written here", "use .mp3, .flac, .ogg, .opus or .m4a (or .wav)");
         };
@@ -124,7 +127,7 @@ public final class AudioFiles {
         FfmpegLog.install();
         float[] samples = a.samples();
         int channels = a.channels();
-        org.bytedeco.javacv.FFmpegFrameRecorder r = new org.bytedeco.javacv.FFmpegFrameRecorder(file.toFile(), channels);
+        FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), channels);
         try {
             r.setFormat(codec.format());
             r.setAudioCodec(codec.id());
@@ -141,12 +144,12 @@ public final class AudioFiles {
                 r.recordSamples(a.sampleRate(), channels, FloatBuffer.wrap(part));
             }
             r.stop();
-        } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
+        } catch (FrameRecorder.Exception e) {
             throw new GenloomException(ErrorKind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         } finally {
             try {
                 r.release();
-            } catch (org.bytedeco.javacv.FrameRecorder.Exception ignored) {
+            } catch (FrameRecorder.Exception ignored) {
                 // releasing frees the native context; nothing more to do
             }
         }

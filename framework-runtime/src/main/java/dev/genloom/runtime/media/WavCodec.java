@@ -6,6 +6,8 @@ import dev.genloom.api.GenloomException;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -157,7 +159,7 @@ public final class WavCodec {
 
     /** Reads a whole WAV file held in memory. */
     public static Audio decode(byte[] wav, String where) {
-        return read(new java.io.ByteArrayInputStream(wav), where);
+        return read(new ByteArrayInputStream(wav), where);
     }
 
     /** What a fmt chunk says. */
@@ -523,7 +525,7 @@ public final class WavCodec {
 
     /** The audio as the bytes of a WAV file. */
     public static byte[] encode(Audio audio, Encoding encoding) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(
+        ByteArrayOutputStream out = new ByteArrayOutputStream(
                 (int) Math.min(Integer.MAX_VALUE - 16, 80 + (long) audio.sampleCount() * encoding.bytesPerSample()));
         write(audio, out, encoding);
         return out.toByteArray();

@@ -6,7 +6,7 @@ import dev.genloom.api.Model;
 import dev.genloom.api.task.Progress;
 import dev.genloom.api.task.Suggestions;
 import dev.genloom.api.task.Task;
-import dev.genloom.api.task.TaskFailedException;
+import dev.genloom.runtime.concurrent.Lazy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -37,7 +35,8 @@ final class PipelineRun {
     private final PipelineListener listener;
 
     private final Map<String, List<Step>> dependents = new HashMap<>();
-    private final Map<String, CompletableFuture<Model>> acquired = new ConcurrentHashMap<>();
+    /** Each distinct model once per run, even when several steps ask for it at once. */
+    private final Map<String, Lazy<Model>> acquired = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> results = new ConcurrentHashMap<>();
     private Map<String, Object> inputs;
     private long start;
@@ -200,16 +199,16 @@ final class PipelineRun {
         Throwable error = null;
         long modelNanos = 0;
         try {
-            Model model = acquire(step.model());
+            Model model = acquired.computeIfAbsent(step.model(), this::acquisition).get();
             modelNanos = System.nanoTime() - t0;
+            // The inputs were checked once: the pipeline's when the run began, the others as the
+            // outputs of the steps that made them.
             Map<String, Object> in = new LinkedHashMap<>();
             step.inputs().forEach((port, source) -> in.put(port, value(source)));
             Progress progress = (done, total) -> tell(() -> listener.stepProgress(step, done, total));
-            out = invoke(step.task(), model, in, step.options(), progress);
-        } catch (TaskFailedException t) {
-            error = t.getCause() == null ? t : t.getCause(); // the step names the task and model already
+            out = call(step.task(), model, in, step.options(), progress);
         } catch (Throwable t) {   // Errors too: a run must end, and say why, whatever happens in a step
-            error = t;
+            error = t;   // wrapped once, in stepFailure, naming the step, the task and the model
         }
         long wall = System.nanoTime() - t0;
         GenloomException failed = error == null ? null : stepFailure(step, error);
@@ -244,31 +243,15 @@ final class PipelineRun {
         return null;
     }
 
-    /** Each distinct model once per run, even when several steps ask for it at once. */
-    private Model acquire(String name) throws Exception {
-        CompletableFuture<Model> mine = new CompletableFuture<>();
-        CompletableFuture<Model> theirs = acquired.putIfAbsent(name, mine);
-        if (theirs == null) {
-            try {
-                Model m = models.acquire(name);
-                if (m == null) {
-                    throw new GenloomException(ErrorKind.MODEL_NOT_FOUND, "the model provider has no model '" + name + "'");
-                }
-                mine.complete(m);
-                return m;
-            } catch (Throwable t) {
-                mine.completeExceptionally(t);
-                throw t;
+    /** How this run acquires a model from the provider, the first time a step asks for it. */
+    private Lazy<Model> acquisition(String name) {
+        return new Lazy<>(() -> {
+            Model m = models.acquire(name);
+            if (m == null) {
+                throw new GenloomException(ErrorKind.MODEL_NOT_FOUND, "the model provider has no model '" + name + "'");
             }
-        }
-        try {
-            return theirs.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
+            return m;
+        });
     }
 
     private Object value(Source source) {
@@ -279,9 +262,9 @@ final class PipelineRun {
         return results.get(out.step()).get(out.port());
     }
 
-    private static <M extends Model, O extends Record> Map<String, Object> invoke(
+    private static <M extends Model, O extends Record> Map<String, Object> call(
             Task<M, O> task, Model model, Map<String, Object> in, Record options, Progress progress) {
-        return task.run(model, in, task.optionsType().cast(options), progress);
+        return task.call(model, in, task.optionsType().cast(options), progress);
     }
 
     private static GenloomException stepFailure(Step step, Throwable error) {

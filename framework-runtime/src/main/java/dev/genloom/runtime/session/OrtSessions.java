@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -302,7 +303,7 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
         if (message == null) {
             return false;
         }
-        String m = message.toLowerCase(java.util.Locale.ROOT);
+        String m = message.toLowerCase(Locale.ROOT);
         return m.contains("cuda failure") || m.contains("cudnn") || m.contains("cublas")
                 || m.contains("cuda error") || m.contains("no cuda-capable device") || m.contains("cudaerror");
     }

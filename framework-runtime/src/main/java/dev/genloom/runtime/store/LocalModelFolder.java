@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.runtime.concurrent.Lazy;
 import dev.genloom.spi.ModelFolder;
 
 import java.io.IOException;
@@ -33,7 +34,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Supplier;
 
 /**
  * A model folder on the local disk.
@@ -289,29 +289,5 @@ public final class LocalModelFolder implements ModelFolder {
         }
         return new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, where + ": " + what,
                 "fix the file, or fetch the model again if it was cut short");
-    }
-
-    /** A value computed once, on first use; a failure is not kept, so the next call tries again. */
-    private static final class Lazy<T> {
-        private final Supplier<T> supplier;
-        private volatile T value;
-
-        Lazy(Supplier<T> supplier) {
-            this.supplier = supplier;
-        }
-
-        T get() {
-            T v = value;
-            if (v == null) {
-                synchronized (this) {
-                    v = value;
-                    if (v == null) {
-                        v = Objects.requireNonNull(supplier.get());
-                        value = v;
-                    }
-                }
-            }
-            return v;
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.genloom.runtime.plugins.LoadedFamily;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -61,7 +63,7 @@ public final class ModelStore {
     private final Path homeDirectory;
     private final ConcurrentMap<Path, LocalModelFolder> folders = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
-    private volatile java.util.function.Function<String, Optional<String>> aliases = n -> Optional.empty();
+    private volatile Function<String, Optional<String>> aliases = n -> Optional.empty();
 
     /**
      * A store over the given model directories, searched in order, with relative paths taken from
@@ -292,7 +294,7 @@ public final class ModelStore {
      * function may answer the name to look for instead (a catalog name answers its repository id,
      * under which the fetcher stores it). Asked only after a miss.
      */
-    public ModelStore aliases(java.util.function.Function<String, Optional<String>> aliasOf) {
+    public ModelStore aliases(Function<String, Optional<String>> aliasOf) {
         this.aliases = Objects.requireNonNull(aliasOf, "aliasOf");
         return this;
     }
@@ -357,7 +359,7 @@ public final class ModelStore {
         if (s.equals("~")) {
             return Optional.of(homeDirectory);
         }
-        if (s.startsWith("~/") || s.startsWith("~" + java.io.File.separator)) {
+        if (s.startsWith("~/") || s.startsWith("~" + File.separator)) {
             return Optional.of(homeDirectory.resolve(s.substring(2)).normalize());
         }
         return Optional.empty();

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * A {@link Tokenizer} over one DJL {@link HuggingFaceTokenizer}. Encoding and decoding may run on
@@ -37,8 +38,8 @@ final class DjlTokenizer implements Tokenizer {
     public Encoding encode(String text, boolean addSpecialTokens) {
         Objects.requireNonNull(text, "text");
         return call(() -> {
-            ai.djl.huggingface.tokenizers.Encoding e = hf.encode(text, addSpecialTokens, false);
-            return new Encoding(e.getIds(), e.getTokens());
+            var djl = hf.encode(text, addSpecialTokens, false);   // DJL's Encoding, not the SPI's
+            return new Encoding(djl.getIds(), djl.getTokens());
         });
     }
 
@@ -55,7 +56,7 @@ final class DjlTokenizer implements Tokenizer {
         return id == null ? OptionalLong.empty() : OptionalLong.of(id);
     }
 
-    private <T> T call(java.util.function.Supplier<T> body) {
+    private <T> T call(Supplier<T> body) {
         lock.readLock().lock();
         try {
             if (closed) {

@@ -5,6 +5,7 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.api.ImageOptions;
 import dev.genloom.api.Model;
 import dev.genloom.api.StepListener;
+import dev.genloom.api.TextToText;
 import dev.genloom.api.Transcript;
 import dev.genloom.api.media.Audio;
 import dev.genloom.api.media.Image;
@@ -308,10 +309,18 @@ class PipelineRunTest {
 
     @Test
     void theRunDoesNotCloseModels() {
+        // the models themselves, not the close-proof views that SharedModels hands out
+        Map<String, Model> made = new ConcurrentHashMap<>();
+        ModelProvider bare = name -> made.computeIfAbsent(name, Fakes::create);
         Pipeline p = Fakes.load("pipelines/diamond.yaml");
-        p.run(Map.of("text", "x"), shared, pool);
+        p.run(Map.of("text", "x"), bare, pool);
+        assertEquals(java.util.Set.of("upper", "reverse", "joiner"), made.keySet());
+        made.values().forEach(m -> assertFalse(((Fakes.Fake) m).closed.get(), m.info().name()));
+
+        // and what SharedModels hands out survives a caller's close()
         Model upper = shared.acquire("upper");
-        assertFalse(((Fakes.Fake) upper).closed.get());
+        upper.close();
+        assertEquals("UP", ((TextToText) shared.acquire("upper")).generate("up").text());
         assertSame(upper, shared.acquire("upper"));
     }
 }

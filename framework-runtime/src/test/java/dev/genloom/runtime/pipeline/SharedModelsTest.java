@@ -163,6 +163,75 @@ class SharedModelsTest {
         assertNotSame(null, again);
     }
 
+    @Test
+    void unloadClosesTheMatchingModelsAndTheNextRequestLoadsAgain() {
+        List<Fakes.Fake> made = new ArrayList<>();
+        try (SharedModels models = new SharedModels(name -> {
+            Fakes.Fake m = (Fakes.Fake) Fakes.create(name);
+            made.add(m);
+            return m;
+        })) {
+            Model first = models.acquire("upper");
+            models.acquire("reverse");
+            assertTrue(models.unload(name -> name.equals("upper")));
+            assertTrue(made.get(0).closed.get(), "upper closed");
+            assertFalse(made.get(1).closed.get(), "reverse untouched");
+            assertEquals(Set.of("reverse"), models.loaded());
+            assertFalse(models.unload(name -> name.equals("upper")), "nothing left to unload");
+
+            Model again = models.acquire("upper");
+            assertNotSame(first, again);
+            assertEquals(3, made.size());
+            assertEquals(2, models.models().size());
+        }
+    }
+
+    @Test
+    void aCallerClosingItsModelDoesNotCloseTheSharedOne() {
+        List<Fakes.Fake> made = new ArrayList<>();
+        try (SharedModels models = new SharedModels(name -> {
+            Fakes.Fake m = (Fakes.Fake) Fakes.create(name);
+            made.add(m);
+            return m;
+        })) {
+            Model mine = models.acquire("upper");
+            mine.close();
+            assertFalse(made.get(0).closed.get());
+            assertEquals("STILL", ((dev.genloom.api.TextToText) models.acquire("upper")).generate("still").text());
+            assertSame(mine, models.acquire("upper"));
+        }
+    }
+
+    @Test
+    void aModelStillLoadingWhenTheModelsCloseIsClosedAsItsLoadEnds() throws Exception {
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Fakes.Fake> made = new ArrayList<>();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        SharedModels models = new SharedModels(name -> {
+            loading.countDown();
+            await(release);
+            Fakes.Fake m = (Fakes.Fake) Fakes.create(name);
+            made.add(m);
+            return m;
+        });
+        try {
+            Future<Model> late = pool.submit(() -> models.acquire("upper"));
+            assertTrue(loading.await(10, TimeUnit.SECONDS));
+            models.close();
+            release.countDown();
+            java.util.concurrent.ExecutionException e =
+                    assertThrows(java.util.concurrent.ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
+            GenloomException g = assertInstanceOf(GenloomException.class, e.getCause());
+            assertEquals("the shared models are closed", g.getMessage());
+            assertEquals(1, made.size());
+            assertTrue(made.get(0).closed.get(), "the late model is closed by its loader");
+            assertEquals(Set.of(), models.loaded());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -20,6 +20,11 @@ import java.util.Set;
 /**
  * The reference family: folders whose {@code config.json} says {@code "model_type": "genloom-echo"}
  * and that hold {@code onnx/model*.onnx} with input {@code x} and output {@code y} (float vectors).
+ *
+ * <p>An example to copy: this class says which folders the family recognises and loads one;
+ * {@link EchoSession} owns the ONNX Runtime session and what every modality shares; each modality
+ * is one small class ({@link EchoTextToText}, {@link EchoSpeechToText}, ...); {@link EchoModel}
+ * puts them together as the one model the host gets.
  */
 @Extension
 public final class EchoFamily implements ModelFamily {
@@ -51,8 +56,9 @@ public final class EchoFamily implements ModelFamily {
         return Optional.empty();
     }
 
+    /** One session over the folder's ONNX file, and one model offering every modality on it. */
     @Override
     public Model load(ModelContext context) {
-        return EchoModel.open(context);
+        return new EchoModel(EchoSession.open(context));
     }
 }

@@ -1,4 +1,4 @@
-package dev.genloom.runtime;
+package dev.genloom.runtime.pipeline;
 
 import dev.genloom.api.Model;
 
@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * A view of a shared model for callers: every modality the model offers, but {@code close()} does
- * nothing, since the runtime owns the model (it may serve other callers and pipelines) and closes
- * it when the runtime closes or the model is unloaded.
+ * nothing, since {@link SharedModels} owns the model (it may serve other callers and pipelines)
+ * and closes it when the model is unloaded or the shared models close.
  */
 final class SharedModelHandle implements InvocationHandler {
     private final Model model;
