@@ -11,10 +11,6 @@ import dev.genloom.zoo.fetch.FetchRequest;
 import dev.genloom.zoo.fetch.FetchResult;
 import dev.genloom.zoo.fetch.FetchedFile;
 import dev.genloom.zoo.fetch.Fetcher;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -87,7 +83,7 @@ final class FetchCommand implements Callable<Integer> {
                 .preferredDtype(config.dtype().id())
                 .build();
         FetchResult r;
-        try (Bars bars = new Bars(ProgressBars.wanted(root.json()))) {
+        try (Bars bars = new Bars(root.bars(), spec.commandLine().getErr())) {
             r = fetcher.fetch(new FetchRequest(model, dtype, revision), bars);
         }
         double secs = r.elapsed().toMillis() / 1000.0;
@@ -122,52 +118,81 @@ final class FetchCommand implements Callable<Integer> {
         return Duration.ofMillis(Math.round(s * 1000));
     }
 
-    /** One progress bar per file on the terminal (file, bytes, rate, time left); nothing otherwise. */
+    /**
+     * One progress bar for the whole download on the terminal (repository, bytes of every file, rate,
+     * time left; the file under way after it); nothing otherwise.
+     */
     static final class Bars implements FetchListener, AutoCloseable {
-        private final boolean enabled;
-        private ProgressBar bar;
+        private final ProgressBars.Factory factory;
+        private final PrintWriter err;
+        private ProgressBars.Bar bar;
+        private long total = -1;
+        private int files;
+        private int file;
+        private int completed;
+        private String current;
+        private long finished;
 
-        Bars(boolean enabled) {
-            this.enabled = enabled;
+        Bars(ProgressBars.Factory factory, PrintWriter err) {
+            this.factory = factory;
+            this.err = err;
         }
 
         @Override
         public synchronized void waiting(String repository, Path lockFile) {
-            if (enabled) {
-                System.err.println("genloom: another fetch of " + repository + " is running; waiting for it");
+            if (factory != ProgressBars.Factory.NONE) {
+                err.println("genloom: another fetch of " + repository + " is running; waiting for it");
+                err.flush();
             }
         }
 
         @Override
-        public synchronized void fileStarted(String path, long size, long resumedFrom) {
-            if (!enabled) {
-                return;
-            }
+        public synchronized void downloading(String repository, int files, long bytes) {
             close();
-            bar = new ProgressBarBuilder().setTaskName(path).setInitialMax(size > 0 ? size : -1)
-                    .setUnit(" MiB", 1 << 20).showSpeed().setStyle(ProgressBarStyle.ASCII)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(200)
-                    .startsFrom(Math.max(0, resumedFrom), Duration.ZERO).build();
+            this.total = bytes;
+            this.files = files;
+            bar = factory.open(repository, ProgressBars.Unit.bytes(bytes), bytes);
+        }
+
+        @Override
+        public synchronized void fileStarted(String path, long size, long resumedFrom) {
+            if (bar == null) {
+                bar = factory.open(path, ProgressBars.Unit.bytes(-1), -1);
+            }
+            if (!path.equals(current)) { // a file started again (the server ignored a resume) keeps its number
+                current = path;
+                file++;
+            }
+            bar.message(files > 1 ? file + "/" + files + " " + path : path);
+            bar.update(finished + Math.max(0, resumedFrom), total);
         }
 
         @Override
         public synchronized void progress(String path, long done, long size) {
             if (bar != null) {
-                bar.stepTo(done);
+                bar.update(finished + done, total);
             }
         }
 
         @Override
         public synchronized void fileFinished(String path, long size) {
-            if (bar != null) {
-                bar.stepTo(size);
+            if (!path.equals(current)) { // there already, from an interrupted fetch
+                file++;
             }
-            close();
+            current = null;
+            finished += Math.max(0, size);
+            completed++;
+            if (bar != null) {
+                bar.update(finished, total);
+            }
         }
 
         @Override
         public synchronized void close() {
             if (bar != null) {
+                if (total < 0 && completed == files && files > 0) {
+                    bar.update(finished, finished); // the total, now that it is known
+                }
                 bar.close();
                 bar = null;
             }

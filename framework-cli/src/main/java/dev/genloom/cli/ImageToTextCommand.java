@@ -12,7 +12,6 @@ import dev.genloom.api.task.Tasks;
 import dev.genloom.runtime.Genloom;
 import dev.genloom.cli.io.Values;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
@@ -24,29 +23,35 @@ import java.util.concurrent.Callable;
 
 @Command(name = "image-to-text", description = "Caption or read images, or score candidate labels against them.")
 final class ImageToTextCommand extends ModelCommand implements Callable<Integer> {
-    @Option(names = {"-l", "--label"}, split = ",", paramLabel = "LABEL",
-            description = "candidate label (repeatable, or comma-separated): zero-shot classification")
-    List<String> labels;
-    @Option(names = "--template", paramLabel = "TEXT", description = "how a label becomes a text, {} for the label")
-    String template;
-    @Option(names = "--max-new-tokens", paramLabel = "N", description = "longest caption in tokens")
-    Integer maxNewTokens;
+    static final OptionTable<ImageToTextOptions> OPTIONS = OptionTable.of(Tasks.IMAGE_TO_TEXT)
+            .option("labels", "LABEL", "candidate label (repeatable, or comma-separated): zero-shot classification",
+                    "-l", "--label").split(",")
+            .option("labelTemplate", "TEXT", "how a label becomes a text, {} for the label", "--template")
+            .option("maxNewTokens", "N", "longest caption in tokens");
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "images (PNG or JPEG)")
     List<Path> files;
 
     @Override
+    OptionTable<ImageToTextOptions> options() {
+        return OPTIONS;
+    }
+
+    @Override
     public Integer call() {
-        ImageToTextOptions options = Tasks.IMAGE_TO_TEXT.options(given("labels", labels, "labelTemplate", template,
-                "maxNewTokens", maxNewTokens));
+        ImageToTextOptions options = OPTIONS.bind(spec);
         List<Image> images = new ArrayList<>();
         for (Path f : files) {
+            doing("reading image " + f);
             images.add(Image.read(f));
         }
         PrintWriter out = out();
         try (Genloom genloom = root.open()) {
+            doing("loading model " + this.model);
             ImageToText model = genloom.model(this.model, ImageToText.class, family);
             ArrayNode results = JsonNodeFactory.instance.arrayNode();
             for (int i = 0; i < files.size(); i++) {
+                doing("describing " + files.get(i) + " with model " + this.model);
                 ImageText t = model.describe(images.get(i), options);
                 if (root.json()) {
                     ObjectNode o = results.addObject().put("file", files.get(i).toString()).put("text", t.text());

@@ -1,11 +1,13 @@
 package dev.genloom.cli;
 
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-/** What the commands that run one model share: the model and its family. */
+/**
+ * What the commands that run one model share: the model, its family, and the options of the
+ * task's options record, declared once in the command's {@link OptionTable}.
+ */
 abstract class ModelCommand extends RuntimeCommand {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
             description = "model name (a folder in the model directories) or path")
@@ -15,14 +17,12 @@ abstract class ModelCommand extends RuntimeCommand {
             description = "the family to load the model with, where several plugins claim its folder")
     String family;
 
-    /** Options by name, leaving out those not given. */
-    static Map<String, Object> given(Object... namesAndValues) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            if (namesAndValues[i + 1] != null) {
-                out.put((String) namesAndValues[i], namesAndValues[i + 1]);
-            }
-        }
-        return out;
+    /** The options of the task's options record this command offers. */
+    abstract OptionTable<?> options();
+
+    /** Picocli hands over each command's spec as it builds it: the table's options join the annotated ones. */
+    @Spec
+    void declareOptions(CommandSpec spec) {
+        options().declare(spec);
     }
 }

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", description = "Run a pipeline. Text outputs print to stdout without --output; images, audio "
@@ -48,6 +49,7 @@ final class RunCommand extends RuntimeCommand implements Callable<Integer> {
         try (Genloom genloom = root.open()) {
             Pipeline pipeline;
             try {
+                doing("reading pipeline " + file);
                 pipeline = genloom.pipeline(file);
             } catch (PipelineValidationException e) {
                 for (Problem p : e.problems()) {
@@ -69,7 +71,8 @@ final class RunCommand extends RuntimeCommand implements Callable<Integer> {
                 }
             }
             PipelineResult result;
-            try (StepProgress progress = new StepProgress(ProgressBars.wanted(root.json()))) {
+            doing("running pipeline '" + pipeline.name() + "' (" + file + ")");
+            try (StepProgress progress = new StepProgress(bars())) {
                 result = genloom.run(pipeline, values, progress);
             }
             report(pipeline, result, out);
@@ -102,6 +105,9 @@ final class RunCommand extends RuntimeCommand implements Callable<Integer> {
             }
             if (values.containsKey(name)) {
                 throw GenloomException.invalidInput("input '" + name + "' is given twice");
+            }
+            if (spec.startsWith("@", eq + 1)) {
+                doing("reading input '" + name + "' from " + spec.substring(eq + 2));
             }
             values.put(name, Values.parse(declared.type(), spec.substring(eq + 1), "input '" + name + "'"));
         }
@@ -148,24 +154,23 @@ final class RunCommand extends RuntimeCommand implements Callable<Integer> {
 
     /** Progress of the steps: a bar per step that reports progress, on a terminal; nothing otherwise. */
     private static final class StepProgress implements PipelineListener, AutoCloseable {
-        private final boolean enabled;
-        private final Map<String, ProgressBars> bars = new java.util.concurrent.ConcurrentHashMap<>();
+        private final ProgressBars.Factory factory;
+        private final Map<String, ProgressBars.Bar> bars = new ConcurrentHashMap<>();
 
-        StepProgress(boolean enabled) {
-            this.enabled = enabled;
+        StepProgress(ProgressBars.Factory factory) {
+            this.factory = factory;
         }
 
         @Override
         public void stepProgress(Step step, long done, long total) {
-            if (enabled) {
-                // a bar for the steps that report progress, from their first report on
-                bars.computeIfAbsent(step.name(), name -> ProgressBars.open(name, "", true)).update(done, total);
-            }
+            // a bar for the steps that report progress, from their first report on
+            bars.computeIfAbsent(step.name(), name -> factory.open(name, ProgressBars.Unit.COUNT, total))
+                    .update(done, total);
         }
 
         @Override
         public void stepFinished(Step step, long nanos) {
-            ProgressBars bar = bars.remove(step.name());
+            ProgressBars.Bar bar = bars.remove(step.name());
             if (bar != null) {
                 bar.close();
             }
@@ -178,7 +183,7 @@ final class RunCommand extends RuntimeCommand implements Callable<Integer> {
 
         @Override
         public void close() {
-            bars.values().forEach(ProgressBars::close);
+            bars.values().forEach(ProgressBars.Bar::close);
         }
     }
 }

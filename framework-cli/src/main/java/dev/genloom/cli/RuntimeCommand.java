@@ -21,4 +21,14 @@ abstract class RuntimeCommand {
     PrintWriter err() {
         return spec.commandLine().getErr();
     }
+
+    /** Says what the command is doing now ("reading talk.mp3"), for the message should memory run out. */
+    void doing(String what) {
+        root.doing(what);
+    }
+
+    /** Where this command's progress bars come from. */
+    ProgressBars.Factory bars() {
+        return root.bars();
+    }
 }

@@ -19,20 +19,18 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "speech-to-text", description = "Transcribe audio files (several files share the loaded model).")
 final class SpeechToTextCommand extends ModelCommand implements Callable<Integer> {
-    @Option(names = "--language", paramLabel = "L", description = "spoken language, e.g. en (default: the model's, or detected)")
-    String language;
-    @Option(names = "--task", paramLabel = "TASK", description = "transcribe or translate (into English)")
-    String task;
-    @Option(names = "--timestamps", description = "timed segments")
-    Boolean timestamps;
-    @Option(names = "--vad", description = "skip silence with a voice-activity detector")
-    Boolean vad;
-    @Option(names = "--beams", paramLabel = "N", description = "beam width (1 = greedy)")
-    Integer beams;
+    static final OptionTable<TranscriptionOptions> OPTIONS = OptionTable.of(Tasks.SPEECH_TO_TEXT)
+            .option("language", "L", "spoken language, e.g. en (default: the model's, or detected)")
+            .option("task", "TASK", "transcribe or translate (into English)")
+            .option("timestamps", null, "timed segments")
+            .option("vad", null, "skip silence with a voice-activity detector")
+            .option("beams", "N", "beam width (1 = greedy)");
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "txt",
             description = "txt (the transcript alone), srt, vtt or json (default: ${DEFAULT-VALUE})")
     String format;
@@ -40,25 +38,34 @@ final class SpeechToTextCommand extends ModelCommand implements Callable<Integer
     List<Path> files;
 
     @Override
+    OptionTable<TranscriptionOptions> options() {
+        return OPTIONS;
+    }
+
+    @Override
     public Integer call() {
         boolean subtitles = format.equalsIgnoreCase("srt") || format.equalsIgnoreCase("vtt");
-        TranscriptionOptions options = Tasks.SPEECH_TO_TEXT.options(given("language", language, "task", task,
-                "timestamps", subtitles ? Boolean.TRUE : timestamps, "vad", vad, "beams", beams));
+        TranscriptionOptions options = subtitles ? OPTIONS.bind(spec, Map.of("timestamps", true)) : OPTIONS.bind(spec);
         TranscriptFormats.render(new Transcript("", null, List.of()), format); // unknown format: fail before loading
         List<Audio> audio = new ArrayList<>();
         for (Path f : files) {
+            doing("reading audio file " + f);
             audio.add(Values.readAudio(f));
         }
         PrintWriter out = out();
         try (Genloom genloom = root.open()) {
+            doing("loading model " + model);
             SpeechToText stt = genloom.model(model, SpeechToText.class, family);
             ArrayNode results = JsonNodeFactory.instance.arrayNode();
             for (int i = 0; i < files.size(); i++) {
+                doing("transcribing " + files.get(i) + " with model " + model);
                 Transcript t;
-                try (ProgressBars bar = ProgressBars.open(files.get(i).getFileName().toString(), "ms",
-                        ProgressBars.wanted(root.json()))) {
-                    long total = Math.round(audio.get(i).durationSeconds() * 1000);
-                    t = stt.transcribe(audio.get(i), options, s -> bar.update(Math.round(s.end() * 1000), total));
+                // the bar counts the audio's seconds (in milliseconds, for a smooth bar) up to each segment's end
+                long total = Math.round(audio.get(i).durationSeconds() * 1000);
+                try (ProgressBars.Bar bar = bars().open(files.get(i).getFileName().toString(),
+                        ProgressBars.Unit.AUDIO_SECONDS, total)) {
+                    t = stt.transcribe(audio.get(i), options,
+                            s -> bar.update(Math.min(total, Math.round(s.end() * 1000)), total));
                 }
                 if (root.json()) {
                     ObjectNode o = results.addObject().put("file", files.get(i).toString());

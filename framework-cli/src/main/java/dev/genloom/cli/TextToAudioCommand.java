@@ -17,23 +17,30 @@ import java.util.concurrent.Callable;
 
 @Command(name = "text-to-audio", description = "Speak a text into a WAV file.")
 final class TextToAudioCommand extends ModelCommand implements Callable<Integer> {
-    @Option(names = "--speaker", paramLabel = "ID", description = "speaker id of a multi-speaker model")
-    Integer speaker;
-    @Option(names = "--speed", paramLabel = "X", description = "speaking rate (1 = the model's own)")
-    Double speed;
-    @Option(names = "--seed", paramLabel = "S", description = "seed of the model's sampling")
-    Long seed;
+    static final OptionTable<SpeechOptions> OPTIONS = OptionTable.of(Tasks.TEXT_TO_AUDIO)
+            .option("speaker", "ID", "speaker id of a multi-speaker model")
+            .option("speed", "X", "speaking rate (1 = the model's own)")
+            .option("seed", "S", "seed of the model's sampling");
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.wav", description = "where to write the WAV")
     Path output;
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "what to say")
     List<String> text;
 
     @Override
+    OptionTable<SpeechOptions> options() {
+        return OPTIONS;
+    }
+
+    @Override
     public Integer call() {
-        SpeechOptions options = Tasks.TEXT_TO_AUDIO.options(given("speaker", speaker, "speed", speed, "seed", seed));
+        SpeechOptions options = OPTIONS.bind(spec);
         try (Genloom genloom = root.open()) {
+            doing("loading model " + this.model);
             TextToAudio model = genloom.model(this.model, TextToAudio.class, family);
+            doing("speaking with model " + this.model);
             Audio audio = model.synthesize(String.join(" ", text), options);
+            doing("writing " + output);
             WavCodec.write(audio, output);
             if (root.json()) {
                 out().println(JsonNodeFactory.instance.objectNode().put("file", output.toString())

@@ -16,35 +16,38 @@ import java.util.concurrent.Callable;
 
 @Command(name = "text-to-image", description = "Draw a picture of a prompt into a PNG file.")
 final class TextToImageCommand extends ModelCommand implements Callable<Integer> {
-    @Option(names = "--negative-prompt", paramLabel = "TEXT", description = "what the picture should not show")
-    String negativePrompt;
-    @Option(names = "--width", paramLabel = "W", description = "width in pixels, a multiple of 8")
-    Integer width;
-    @Option(names = "--height", paramLabel = "H", description = "height in pixels, a multiple of 8")
-    Integer height;
-    @Option(names = "--steps", paramLabel = "N", description = "denoising steps")
-    Integer steps;
-    @Option(names = "--guidance", paramLabel = "G", description = "classifier-free guidance scale")
-    Double guidance;
-    @Option(names = "--seed", paramLabel = "S", description = "noise seed")
-    Long seed;
-    @Option(names = "--scheduler", paramLabel = "NAME", description = "scheduler (default: the model's)")
-    String scheduler;
+    static final OptionTable<ImageOptions> OPTIONS = OptionTable.of(Tasks.TEXT_TO_IMAGE)
+            .option("negativePrompt", "TEXT", "what the picture should not show")
+            .option("width", "W", "width in pixels, a multiple of 8")
+            .option("height", "H", "height in pixels, a multiple of 8")
+            .option("steps", "N", "denoising steps")
+            .option("guidanceScale", "G", "classifier-free guidance scale", "--guidance")
+            .option("seed", "S", "noise seed")
+            .option("scheduler", "NAME", "scheduler (default: the model's)");
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.png", description = "where to write the PNG")
     Path output;
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "what to draw")
     List<String> prompt;
 
     @Override
+    OptionTable<ImageOptions> options() {
+        return OPTIONS;
+    }
+
+    @Override
     public Integer call() {
-        ImageOptions options = Tasks.TEXT_TO_IMAGE.options(given("negativePrompt", negativePrompt, "width", width,
-                "height", height, "steps", steps, "guidanceScale", guidance, "seed", seed, "scheduler", scheduler));
+        ImageOptions options = OPTIONS.bind(spec);
         try (Genloom genloom = root.open()) {
+            doing("loading model " + this.model);
             TextToImage model = genloom.model(this.model, TextToImage.class, family);
+            doing("drawing with model " + this.model);
             Image image;
-            try (ProgressBars bar = ProgressBars.open("steps", "step", ProgressBars.wanted(root.json()))) {
+            try (ProgressBars.Bar bar = bars().open("steps", ProgressBars.Unit.STEPS,
+                    options.steps() == null ? -1 : options.steps())) {
                 image = model.generateImage(String.join(" ", prompt), options, bar::update);
             }
+            doing("writing " + output);
             image.writePng(output);
             if (root.json()) {
                 out().println(JsonNodeFactory.instance.objectNode().put("file", output.toString())

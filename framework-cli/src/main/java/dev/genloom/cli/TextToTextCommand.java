@@ -2,6 +2,7 @@ package dev.genloom.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genloom.api.ChatMessage;
 import dev.genloom.api.Generation;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.TextOptions;
@@ -16,35 +17,26 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "text-to-text", description = "Continue a prompt with a language model; the text streams to stdout.")
 final class TextToTextCommand extends ModelCommand implements Callable<Integer> {
-    @Option(names = "--max-new-tokens", paramLabel = "N", description = "at most N new tokens")
-    Integer maxNewTokens;
-    @Option(names = "--min-new-tokens", paramLabel = "N", description = "no end of sequence before N tokens")
-    Integer minNewTokens;
-    @Option(names = "--sample", negatable = true, description = "sample (default: as the model's generation_config.json)")
-    Boolean sample;
-    @Option(names = "--temperature", paramLabel = "T", description = "sampling temperature (>= 0; 0 = greedy)")
-    Double temperature;
-    @Option(names = "--top-k", paramLabel = "K", description = "sample among the K most likely tokens")
-    Integer topK;
-    @Option(names = "--top-p", paramLabel = "P", description = "nucleus sampling, P in (0, 1]")
-    Double topP;
-    @Option(names = "--min-p", paramLabel = "P", description = "drop tokens below P times the most likely")
-    Double minP;
-    @Option(names = "--repetition-penalty", paramLabel = "R", description = "> 1 discourages repeats")
-    Double repetitionPenalty;
-    @Option(names = "--no-repeat-ngram-size", paramLabel = "N", description = "never repeat an N-gram")
-    Integer noRepeatNgramSize;
-    @Option(names = "--seed", paramLabel = "S", description = "sampling seed")
-    Long seed;
-    @Option(names = "--stop", paramLabel = "STRING", description = "stop before this string (repeatable)")
-    List<String> stop;
-    @Option(names = "--truncate", description = "keep the end of a prompt longer than the context")
-    boolean truncate;
+    static final OptionTable<TextOptions> OPTIONS = OptionTable.of(Tasks.TEXT_TO_TEXT)
+            .option("maxNewTokens", "N", "at most N new tokens")
+            .option("minNewTokens", "N", "no end of sequence before N tokens")
+            .option("doSample", null, "sample (default: as the model's generation_config.json)", "--sample")
+            .option("temperature", "T", "sampling temperature (>= 0; 0 = greedy)")
+            .option("topK", "K", "sample among the K most likely tokens")
+            .option("topP", "P", "nucleus sampling, P in (0, 1]")
+            .option("minP", "P", "drop tokens below P times the most likely")
+            .option("repetitionPenalty", "R", "> 1 discourages repeats")
+            .option("noRepeatNgramSize", "N", "never repeat an N-gram")
+            .option("seed", "S", "sampling seed")
+            .option("stop", "STRING", "stop before this string (repeatable)")
+            .option("truncatePrompt", null, "keep the end of a prompt longer than the context", "--truncate");
+
     @Option(names = "--chat", description = "the prompt is a user message, formatted with the model's chat template")
     boolean chat;
     @Option(names = "--system", paramLabel = "TEXT", description = "a system message before the user's (implies --chat)")
@@ -53,30 +45,35 @@ final class TextToTextCommand extends ModelCommand implements Callable<Integer> 
     List<String> prompt;
 
     @Override
+    OptionTable<TextOptions> options() {
+        return OPTIONS;
+    }
+
+    @Override
     public Integer call() throws IOException {
         String text = String.join(" ", prompt);
         if (text.equals("-")) {
+            doing("reading the prompt from stdin");
             text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        TextOptions options = Tasks.TEXT_TO_TEXT.options(given("maxNewTokens", maxNewTokens,
-                "minNewTokens", minNewTokens, "doSample", sample, "temperature", temperature, "topK", topK,
-                "topP", topP, "minP", minP, "repetitionPenalty", repetitionPenalty,
-                "noRepeatNgramSize", noRepeatNgramSize, "seed", seed, "stop", stop, "truncatePrompt", truncate));
+        TextOptions options = OPTIONS.bind(spec);
         GenloomException.require(!text.isBlank(), "the prompt is empty");
         PrintWriter out = out();
         try (Genloom genloom = root.open()) {
+            doing("loading model " + model);
             TextToText lm = genloom.model(model, TextToText.class, family);
+            doing("generating with model " + model);
             TokenListener stream = root.json() ? TokenListener.NONE : piece -> {
                 out.print(piece);
                 out.flush();
             };
             Generation g;
             if (chat || system != null) {
-                java.util.List<dev.genloom.api.ChatMessage> messages = new java.util.ArrayList<>();
+                List<ChatMessage> messages = new ArrayList<>();
                 if (system != null) {
-                    messages.add(dev.genloom.api.ChatMessage.system(system));
+                    messages.add(ChatMessage.system(system));
                 }
-                messages.add(dev.genloom.api.ChatMessage.user(text));
+                messages.add(ChatMessage.user(text));
                 g = lm.chat(messages, options, stream);
             } else {
                 g = lm.generate(text, options, stream);

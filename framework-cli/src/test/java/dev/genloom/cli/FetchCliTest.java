@@ -132,6 +132,25 @@ class FetchCliTest {
     }
 
     @Test
+    void aFetchDrawsOneBarForTheWholeDownload() {
+        ProgressBarsTest.Recorder bars = new ProgressBarsTest.Recorder();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = GenloomCli.execute(new String[] {"-q", "fetch", "tiny", "--hub", base, "--cache",
+            tmp.resolve("cache4").toString(), "--catalog", catalog.toString()}, new PrintWriter(out),
+                new PrintWriter(err), bars);
+        assertEquals(0, status, err.toString());
+        assertEquals(1, bars.bars.size(), "one bar, not one per file");
+        ProgressBarsTest.RecordedBar bar = bars.bars.get(0);
+        assertEquals("acme/tiny", bar.task);
+        long bytes = MODEL.length + FILES.get("config.json").length;
+        assertEquals(bytes, bar.done);
+        assertEquals(bytes, bar.total, "the catalog gives no size for config.json: the total is known at the end");
+        assertEquals(2, bar.messages.size(), bar.messages.toString());
+        assertTrue(bar.closed);
+    }
+
+    @Test
     void anUnknownNameExitsWith2() throws IOException {
         Result r = cli("fetch", "tinny", "--hub", base, "--cache", tmp.resolve("cache2").toString(), "--catalog",
                 catalog.toString(), "--json");

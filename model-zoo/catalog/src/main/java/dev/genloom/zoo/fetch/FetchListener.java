@@ -12,6 +12,14 @@ public interface FetchListener {
     }
 
     /**
+     * What is to be downloaded, once, before the first file starts (not called where every file is
+     * there already): the repository, how many files and their total size (-1 where a size is not
+     * known), resumed bytes included.
+     */
+    default void downloading(String repository, int files, long bytes) {
+    }
+
+    /**
      * A file starts (or resumes) downloading.
      *
      * @param size        its size where known, else -1

@@ -176,6 +176,9 @@ public final class Fetcher {
             long downloaded = 0;
             if (!missing.isEmpty()) {
                 prepareStaging(staging, plan.revision());
+                l.downloading(plan.repository(), missing.size(),
+                        missing.stream().anyMatch(f -> f.size() < 0) ? -1
+                                : missing.stream().mapToLong(RemoteFile::size).sum());
                 try {
                     for (RemoteFile f : missing) {
                         Downloaded d = download(plan, f, staging, l);
