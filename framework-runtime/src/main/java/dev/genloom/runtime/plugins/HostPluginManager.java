@@ -83,11 +83,7 @@ final class HostPluginManager extends DefaultPluginManager {
 
     private final String hostVersion;
 
-    HostPluginManager(List<Path> pluginsRoots) {
-        this(pluginsRoots, GenloomVersion.current());
-    }
-
-    /** A manager for a host of this Genloom version (tests play other versions). */
+    /** A manager for a host of this Genloom version, as built ({@link GenloomVersion#current()}; tests play others). */
     HostPluginManager(List<Path> pluginsRoots, String hostVersion) {
         super(pluginsRoots);
         setResolveRecoveryStrategy(ResolveRecoveryStrategy.IGNORE_PLUGIN_AND_CONTINUE);
@@ -100,11 +96,6 @@ final class HostPluginManager extends DefaultPluginManager {
             setSystemVersion(NO_VERSION);
             log.debug("Genloom's version is {}: plugins' Plugin-Requires are not checked", hostVersion);
         }
-    }
-
-    /** The Genloom version this host is, as built ({@code 0.1.0-SNAPSHOT}). */
-    String hostVersion() {
-        return hostVersion;
     }
 
     // ---------------------------------------------------------------- PF4J's parts, replaced
