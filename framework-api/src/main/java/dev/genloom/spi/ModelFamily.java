@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public interface ModelFamily extends ExtensionPoint {
 
-    /** The family's name, unique among plugins: {@code gpt2}, {@code whisper}, {@code clip}... */
+    /** The family's name, unique among plugins: {@code gpt}, {@code whisper}, {@code clip}... */
     String name();
 
     /** One line for people: what models this family loads. */

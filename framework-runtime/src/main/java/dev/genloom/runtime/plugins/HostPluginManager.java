@@ -1,5 +1,6 @@
 package dev.genloom.runtime.plugins;
 
+import dev.genloom.api.GenloomVersion;
 import org.pf4j.BasePluginRepository;
 import org.pf4j.CompoundPluginLoader;
 import org.pf4j.CompoundPluginRepository;
@@ -23,6 +24,8 @@ import org.pf4j.PluginStatusProvider;
 import org.pf4j.PluginWrapper;
 import org.pf4j.RuntimeMode;
 import org.pf4j.util.FileUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -30,6 +33,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 
 /**
@@ -43,10 +48,27 @@ import java.util.zip.ZipFile;
  * problems. PF4J's {@code loadPlugins()} and {@code startPlugins()} are not used: they catch only
  * some failures and only log them.
  *
+ * <p>PF4J's system version is the Genloom API's ({@link GenloomVersion}) without its pre-release
+ * and build parts, so that a {@code 0.1.0-SNAPSHOT} host counts as the {@code 0.1.0} it leads to
+ * (semantic versioning puts a pre-release before its release, and PF4J's range expressions cannot
+ * name one). A plugin whose {@code Plugin-Requires} range leaves the host out is refused before
+ * its class loader is made, naming both versions.
+ *
  * <p>The {@code createX()} methods run inside PF4J's constructor, before this class's fields are
  * assigned, so they use nothing but their arguments and PF4J's own fields.
  */
 final class HostPluginManager extends DefaultPluginManager {
+
+    private static final Logger log = LoggerFactory.getLogger(HostPluginManager.class);
+
+    /** {@code major.minor.patch} at the start of a version, before {@code -pre-release} or {@code +build}. */
+    private static final Pattern RELEASE = Pattern.compile("^(\\d+\\.\\d+\\.\\d+)(?:[-+].*)?$");
+
+    /** An exact version in {@code Plugin-Requires}, which PF4J reads as a minimum. */
+    private static final Pattern EXACT = Pattern.compile("^\\d+\\.\\d+\\.\\d+$");
+
+    /** PF4J's system version that turns the version checks off. */
+    private static final String NO_VERSION = "0.0.0";
 
     /** A plugin the manager refused, with the reason for people. */
     static final class Refusal extends RuntimeException {
@@ -59,9 +81,21 @@ final class HostPluginManager extends DefaultPluginManager {
         }
     }
 
-    HostPluginManager(List<Path> pluginsRoots) {
+    private final String hostVersion;
+
+    /** A manager for a host of this Genloom version, as built ({@link GenloomVersion#current()}; tests play others). */
+    HostPluginManager(List<Path> pluginsRoots, String hostVersion) {
         super(pluginsRoots);
         setResolveRecoveryStrategy(ResolveRecoveryStrategy.IGNORE_PLUGIN_AND_CONTINUE);
+        this.hostVersion = hostVersion;
+        Matcher release = RELEASE.matcher(hostVersion);
+        if (release.matches()) {
+            setSystemVersion(release.group(1));
+        } else {
+            // classes built without Maven: PF4J's 0.0.0 accepts every plugin
+            setSystemVersion(NO_VERSION);
+            log.debug("Genloom's version is {}: plugins' Plugin-Requires are not checked", hostVersion);
+        }
     }
 
     // ---------------------------------------------------------------- PF4J's parts, replaced
@@ -227,6 +261,10 @@ final class HostPluginManager extends DefaultPluginManager {
             throw new Refusal("has the plugin id '" + LoadedFamily.CLASSPATH + "', which the host keeps for the "
                     + "families on the application class path; give the plugin another Plugin-Id");
         }
+        String unmet = unmetRequirement(descriptor);
+        if (unmet != null) {
+            throw new Refusal(unmet);
+        }
         PluginWrapper other = getPlugin(descriptor.getPluginId());
         if (other != null) {
             throw new Refusal("has the plugin id '" + descriptor.getPluginId() + "', which the plugin at "
@@ -234,6 +272,42 @@ final class HostPluginManager extends DefaultPluginManager {
                     + "or give them different Plugin-Id values");
         }
         return loadPluginFromPath(pluginPath);
+    }
+
+    /** PF4J's own check, the same as {@link #loadOne}'s (which refuses such a plugin earlier). */
+    @Override
+    protected boolean isPluginValid(PluginWrapper pluginWrapper) {
+        return unmetRequirement(pluginWrapper.getDescriptor()) == null;
+    }
+
+    /**
+     * Why a plugin's {@code Plugin-Requires} leaves this host out, or {@code null} where it
+     * accepts it (or says nothing, or {@code *}). An exact version is a minimum, as in PF4J.
+     */
+    private String unmetRequirement(PluginDescriptor descriptor) {
+        String requires = descriptor.getRequires() == null ? "" : descriptor.getRequires().trim();
+        if (requires.isEmpty() || "*".equals(requires) || NO_VERSION.equals(getSystemVersion())) {
+            return null;
+        }
+        String range = !isExactVersionAllowed() && EXACT.matcher(requires).matches() ? ">=" + requires : requires;
+        String plugin = "(plugin '" + descriptor.getPluginId() + "' " + descriptor.getVersion() + ")";
+        boolean accepted;
+        try {
+            accepted = getVersionManager().checkVersionConstraint(getSystemVersion(), range);
+        } catch (RuntimeException e) {
+            return plugin + " has Plugin-Requires '" + requires + "', which is not a version range ("
+                    + Problems.describe(e) + "); write one such as '>=" + getSystemVersion() + "', '>=0.1.0 & <0.2.0' "
+                    + "or '*' in its manifest, and rebuild it";
+        }
+        if (accepted) {
+            return null;
+        }
+        String system = getSystemVersion();
+        String counted = system.equals(hostVersion) ? "" : " (checked as " + system + ")";
+        String series = system.substring(0, system.lastIndexOf('.')) + ".x";
+        return plugin + " requires Genloom " + requires + " (Plugin-Requires), but this host is Genloom " + hostVersion
+                + counted + "; use a build of the plugin made for Genloom " + series
+                + ", or a Genloom version that the plugin accepts";
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.genloom.runtime.plugins;
 
+import dev.genloom.api.GenloomVersion;
 import dev.genloom.runtime.plugins.HostPluginManager.Refusal;
 import dev.genloom.spi.ModelFamily;
 import org.pf4j.PluginDescriptor;
@@ -28,7 +29,8 @@ import java.util.Optional;
  * <p>A plugin that cannot be used is reported as a {@link PluginProblem} (logged once at WARN and
  * listed by {@link #problems()}) and skipped; the others keep working. The constructor never
  * throws for a broken plugin: an unreadable or corrupt jar, one without a plugin descriptor, two
- * plugins with one id, a plugin that fails to start, a family whose class cannot be created or
+ * plugins with one id, a plugin whose {@code Plugin-Requires} range leaves out this host's Genloom
+ * version ({@link GenloomVersion}), a plugin that fails to start, a family whose class cannot be created or
  * whose {@code name()} fails, and a family whose name another family already has (the first one
  * met keeps the name) are each one problem.
  *
@@ -68,6 +70,11 @@ public final class PluginHost implements AutoCloseable {
      *                          {@link LoadedFamily#CLASSPATH}
      */
     public PluginHost(List<Path> pluginFolders, boolean includeClasspath) {
+        this(pluginFolders, includeClasspath, GenloomVersion.current());
+    }
+
+    /** A host that takes itself for this Genloom version when it checks {@code Plugin-Requires} (for tests). */
+    PluginHost(List<Path> pluginFolders, boolean includeClasspath, String hostVersion) {
         Objects.requireNonNull(pluginFolders, "pluginFolders");
         List<Path> roots = new ArrayList<>();
         for (Path folder : pluginFolders) {
@@ -79,7 +86,7 @@ public final class PluginHost implements AutoCloseable {
                 log.debug("Plugins folder {} does not exist; nothing loaded from it", normal);
             }
         }
-        this.manager = new HostPluginManager(roots);
+        this.manager = new HostPluginManager(roots, hostVersion);
         manager.extensionFinder().useClasspath(includeClasspath ? PluginHost.class.getClassLoader() : null);
 
         try {

@@ -16,7 +16,8 @@ import java.util.Set;
  *
  * @param name        the short name ({@code whisper-tiny.en}); also accepted by the fetcher
  * @param task        what it does, as a task name ({@code speech-to-text}, {@code text-to-text}, ...)
- * @param family      the model family that loads it ({@code whisper}, {@code gpt2}, ...)
+ * @param family      the name of the plugin family that loads it ({@code ModelFamily.name()}:
+ *                    {@code whisper}, {@code gpt}, ...)
  * @param repository  the hub repository ({@code Xenova/whisper-tiny.en})
  * @param revision    the branch, tag or commit to fetch ({@code main} where no commit is pinned)
  * @param licence     the licence identifier as the model card gives it
