@@ -1,13 +1,8 @@
 package dev.genloom.plugins.gpt;
 
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxTensorLike;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.platform.Fp16Conversions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.genloom.api.ChatMessage;
@@ -23,29 +18,22 @@ import dev.genloom.api.TokenListener;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.Tokenizer;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A decoder-only language model over one ONNX session. Each call runs a prefill over the
- * (left-padded) prompts and then one token per step, feeding the previous step's
- * {@code present.*} tensors straight back as {@code past_key_values.*}. The logits are written by
- * ONNX Runtime into a buffer this class owns (a pinned output), of which only the last position
- * of each row is read. Safe for concurrent calls: every call has its own state.
+ * (left-padded) prompts and then one token per step, in a {@link GenerationRun} of its own (which
+ * holds the inputs, the KV cache and the logits buffer); this class processes the logits, picks
+ * the tokens, streams the text and finishes the rows. Safe for concurrent calls: every call has
+ * its own state.
  */
 final class GptModel implements TextToText {
 
@@ -56,7 +44,6 @@ final class GptModel implements TextToText {
     private final Tokenizer tokenizer;
     private final GenerationDefaults defaults;
     private final boolean cache;
-    private final Set<String> presentNames;
     /** The model's chat template; empty where it has none. */
     private final Optional<ChatTemplate> chatTemplate;
     /** Why the chat template could not be read, where it could not (chat() reports it; generate() works). */
@@ -71,12 +58,6 @@ final class GptModel implements TextToText {
         this.tokenizer = tokenizer;
         this.defaults = defaults;
         this.cache = cache;
-        Set<String> names = new LinkedHashSet<>();
-        for (int i = 0; i < graph.layers(); i++) {
-            names.add(DecoderGraph.presentKey(i));
-            names.add(DecoderGraph.presentValue(i));
-        }
-        this.presentNames = Collections.unmodifiableSet(names);
         Optional<ChatTemplate> template = Optional.empty();
         RuntimeException problem = null;
         try {
@@ -95,7 +76,7 @@ final class GptModel implements TextToText {
         if (ctx.folder().has("chat_template.jinja")) {
             try {
                 jinja = Optional.of(Files.readString(ctx.folder().resolve("chat_template.jinja")));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new GenloomException(ErrorKind.IO, "cannot read " + ctx.folder().resolve("chat_template.jinja")
                         + ": " + e.getMessage(), null, e);
             }
@@ -260,7 +241,6 @@ final class GptModel implements TextToText {
     /** Per-row state of one generation. */
     private static final class Row {
         final long[] prompt;
-        final int pad;
         final int maxNew;
         final long[] sequence;
         int length;
@@ -271,9 +251,8 @@ final class GptModel implements TextToText {
         Generation.FinishReason finish;
         long finishedAt;
 
-        Row(long[] prompt, int pad, int maxNew, LogitsProcessor processor, TextStream stream) {
+        Row(long[] prompt, int maxNew, LogitsProcessor processor, TextStream stream) {
             this.prompt = prompt;
-            this.pad = pad;
             this.maxNew = maxNew;
             this.sequence = Arrays.copyOf(prompt, prompt.length + maxNew);
             this.length = prompt.length;
@@ -284,167 +263,76 @@ final class GptModel implements TextToText {
                 processor.observe(t);
             }
         }
+
+        /**
+         * Takes the row's next token: into the sequence and the text stream unless it ends the
+         * sequence. True where the row has finished, at end-of-sequence, a stop string or its token
+         * limit (then {@link #finish} says which).
+         */
+        boolean add(int token, boolean eos) {
+            generated[count++] = token;
+            if (eos) {
+                finish = stream.finish() ? Generation.FinishReason.STOP_STRING : Generation.FinishReason.EOS;
+            } else {
+                sequence[length++] = token;
+                processor.observe(token);
+                if (stream.add(token)) {
+                    finish = Generation.FinishReason.STOP_STRING;
+                } else if (count == maxNew) {
+                    finish = stream.finish() ? Generation.FinishReason.STOP_STRING : Generation.FinishReason.LENGTH;
+                }
+            }
+            if (finish == null) {
+                return false;
+            }
+            finishedAt = System.nanoTime();
+            return true;
+        }
     }
 
+    /**
+     * Prefill, then per step: each unfinished row's logits processed and its token picked, the token
+     * streamed as text, the row finished at end-of-sequence, a stop string or its token limit; then
+     * the next step, until every row has finished.
+     */
     private List<Generation> decode(long[][] prompts, GenerationDefaults.Settings s, TokenListener[] listeners)
             throws OrtException {
-        final int rows = prompts.length;
-        final int vocab = graph.vocabSize();
-        int promptMax = 0;
-        for (long[] p : prompts) {
-            promptMax = Math.max(promptMax, p.length);
-        }
+        int rows = prompts.length;
         Row[] state = new Row[rows];
         int steps = 0;
         for (int b = 0; b < rows; b++) {
             int maxNew = (int) Math.max(1, Math.min(s.maxNewTokens(), (long) defaults.context() - prompts[b].length));
             steps = Math.max(steps, maxNew);
-            state[b] = new Row(prompts[b], promptMax - prompts[b].length, maxNew,
-                    new LogitsProcessor(s, defaults.eosIds(), vocab), new TextStream(tokenizer, listeners[b], s.stop()));
+            state[b] = new Row(prompts[b], maxNew, new LogitsProcessor(s, defaults.eosIds(), graph.vocabSize()),
+                    new TextStream(tokenizer, listeners[b], s.stop()));
         }
-        final int capacity = promptMax + steps;
-        // every token fed to the model, left-padded: row b at fed[b * capacity + j]
-        long[] fed = new long[rows * capacity];
-        for (int b = 0; b < rows; b++) {
-            Arrays.fill(fed, b * capacity, b * capacity + state[b].pad, defaults.padId());
-            System.arraycopy(prompts[b], 0, fed, b * capacity + state[b].pad, prompts[b].length);
-        }
-        IndexBuffer ids = new IndexBuffer(graph.idType(), rows * capacity);
-        IndexBuffer mask = new IndexBuffer(graph.maskType(), rows * capacity);
-        IndexBuffer positions = graph.positionIds() ? new IndexBuffer(graph.positionType(), rows * capacity) : null;
-        boolean fp16Logits = graph.logitsType() == OnnxJavaType.FLOAT16;
-        int logitBytes = fp16Logits ? 2 : 4;
-        float[] row = new float[vocab];
-
+        float[] logits = new float[graph.vocabSize()];
+        long[] next = new long[rows];
         long start = System.nanoTime();
         long prefillEnd = 0;
-        List<AutoCloseable> owned = new ArrayList<>();
-        OrtSession.Result previous = null;
-        try {
-            Map<String, OnnxTensor> emptyPast = new HashMap<>();
-            long[] emptyShape = {rows, graph.kvHeads(), 0, graph.headDim()};
-            for (int i = 0; i < graph.layers(); i++) {
-                for (String name : List.of(DecoderGraph.pastKey(i), DecoderGraph.pastValue(i))) {
-                    OnnxTensor t = graph.pastType() == OnnxJavaType.FLOAT16
-                            ? OnnxTensor.createTensor(env, ShortBuffer.allocate(0), emptyShape, OnnxJavaType.FLOAT16)
-                            : OnnxTensor.createTensor(env, FloatBuffer.allocate(0), emptyShape);
-                    owned.add(t);
-                    emptyPast.put(name, t);
-                }
-            }
-            OnnxTensor branchFalse = null;
-            OnnxTensor branchTrue = null;
-            if (graph.useCacheBranch()) {
-                branchFalse = OnnxTensor.createTensor(env, new boolean[] {false});
-                owned.add(branchFalse);
-                branchTrue = OnnxTensor.createTensor(env, new boolean[] {true});
-                owned.add(branchTrue);
-            }
-            ByteBuffer stepLogits = ByteBuffer.allocateDirect(rows * vocab * logitBytes).order(ByteOrder.nativeOrder());
-            OnnxTensor stepLogitsTensor = logitsTensor(stepLogits, new long[] {rows, 1, vocab});
-            owned.add(stepLogitsTensor);
-
-            int active = rows;
-            for (int step = 0; active > 0; step++) {
-                int total = promptMax + step;
-                boolean withPast = cache && step > 0;
-                int from = withPast ? total - 1 : 0;
-                int width = total - from;
-                for (int b = 0; b < rows; b++) {
-                    int pad = state[b].pad;
-                    for (int j = 0; j < total; j++) {
-                        mask.put(b * total + j, j < pad ? 0 : 1);
-                    }
-                    for (int t = 0; t < width; t++) {
-                        int j = from + t;
-                        ids.put(b * width + t, fed[b * capacity + j]);
-                        if (positions != null) {
-                            positions.put(b * width + t, j < pad ? 1 : j - pad);
-                        }
-                    }
-                }
-                ByteBuffer logits = width == 1 ? stepLogits
-                        : ByteBuffer.allocateDirect(Math.multiplyExact(rows * width, vocab * logitBytes))
-                                .order(ByteOrder.nativeOrder());
-                OrtSession.Result result;
-                List<OnnxTensor> stepTensors = new ArrayList<>(4);
-                try {
-                    OnnxTensor logitsOut = width == 1 ? stepLogitsTensor
-                            : track(stepTensors, logitsTensor(logits, new long[] {rows, width, vocab}));
-                    Map<String, OnnxTensorLike> inputs = new HashMap<>();
-                    inputs.put(DecoderGraph.INPUT_IDS, track(stepTensors, ids.tensor(env, new long[] {rows, width})));
-                    inputs.put(DecoderGraph.ATTENTION_MASK, track(stepTensors, mask.tensor(env, new long[] {rows, total})));
-                    if (positions != null) {
-                        inputs.put(DecoderGraph.POSITION_IDS,
-                                track(stepTensors, positions.tensor(env, new long[] {rows, width})));
-                    }
-                    if (graph.useCacheBranch()) {
-                        inputs.put(DecoderGraph.USE_CACHE_BRANCH, withPast ? branchTrue : branchFalse);
-                    }
-                    for (int i = 0; i < graph.layers(); i++) {
-                        for (String name : List.of(DecoderGraph.pastKey(i), DecoderGraph.pastValue(i))) {
-                            inputs.put(name, withPast ? present(previous, name) : emptyPast.get(name));
-                        }
-                    }
-                    result = session.run(inputs, presentNames, Map.of(DecoderGraph.LOGITS, logitsOut));
-                } finally {
-                    for (OnnxTensor t : stepTensors) {
-                        t.close();
-                    }
-                }
-                // the past fed to this step belongs to the previous result: release it now
-                if (previous != null) {
-                    previous.close();
-                }
-                previous = result;
-                if (!cache) {
-                    previous.close();
-                    previous = null;
-                }
+        try (GenerationRun run = new GenerationRun(graph, env, session, cache, prompts, steps, defaults.padId())) {
+            run.prefill();
+            for (int step = 0, active = rows; ; step++) {
                 for (int b = 0; b < rows; b++) {
                     Row r = state[b];
-                    long next = defaults.padId();
-                    if (r.finish == null) {
-                        readLastPosition(logits, fp16Logits, b, width, vocab, row);
-                        int token = r.processor.next(row, r.sequence, r.length, r.count);
-                        next = token;
-                        r.generated[r.count++] = token;
-                        if (defaults.isEos(token)) {
-                            r.finish = r.stream.finish() ? Generation.FinishReason.STOP_STRING
-                                    : Generation.FinishReason.EOS;
-                        } else {
-                            r.sequence[r.length++] = token;
-                            r.processor.observe(token);
-                            if (r.stream.add(token)) {
-                                r.finish = Generation.FinishReason.STOP_STRING;
-                            } else if (r.count == r.maxNew) {
-                                r.finish = r.stream.finish() ? Generation.FinishReason.STOP_STRING
-                                        : Generation.FinishReason.LENGTH;
-                            }
-                        }
-                        if (r.finish != null) {
-                            r.finishedAt = System.nanoTime();
-                            active--;
-                        }
+                    next[b] = defaults.padId();
+                    if (r.finish != null) {
+                        continue;
                     }
-                    if (total < capacity) {
-                        fed[b * capacity + total] = next;
+                    run.lastLogits(b, logits);
+                    int token = r.processor.next(logits, r.sequence, r.length, r.count);
+                    next[b] = token;
+                    if (r.add(token, defaults.isEos(token))) {
+                        active--;
                     }
                 }
                 if (step == 0) {
                     prefillEnd = System.nanoTime();
                 }
-            }
-        } finally {
-            if (previous != null) {
-                previous.close();
-            }
-            for (AutoCloseable c : owned) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // tensors only; closing them does not fail
+                if (active == 0) {
+                    break;
                 }
+                run.step(next);
             }
         }
         List<Generation> out = new ArrayList<>(rows);
@@ -453,36 +341,6 @@ final class GptModel implements TextToText {
                     prefillEnd - start, Math.max(0, r.finishedAt - prefillEnd)));
         }
         return out;
-    }
-
-    private static OnnxTensor track(List<OnnxTensor> list, OnnxTensor t) {
-        list.add(t);
-        return t;
-    }
-
-    private OnnxTensor logitsTensor(ByteBuffer buffer, long[] shape) throws OrtException {
-        return graph.logitsType() == OnnxJavaType.FLOAT16
-                ? OnnxTensor.createTensor(env, buffer.asShortBuffer(), shape, OnnxJavaType.FLOAT16)
-                : OnnxTensor.createTensor(env, buffer.asFloatBuffer(), shape);
-    }
-
-    private static OnnxTensorLike present(OrtSession.Result previous, String pastName) {
-        String name = "present" + pastName.substring("past_key_values".length());
-        OnnxValue v = previous.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
-        return (OnnxTensorLike) v;
-    }
-
-    /** Row b's logits at the last of {@code width} positions, as floats. */
-    private static void readLastPosition(ByteBuffer logits, boolean fp16, int b, int width, int vocab, float[] out) {
-        int offset = (b * width + width - 1) * vocab;
-        if (fp16) {
-            ShortBuffer sb = logits.asShortBuffer();
-            for (int i = 0; i < vocab; i++) {
-                out[i] = Fp16Conversions.fp16ToFloat(sb.get(offset + i));
-            }
-        } else {
-            logits.asFloatBuffer().get(offset, out, 0, vocab);
-        }
     }
 
     @Override
