@@ -10,6 +10,7 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.api.Segment;
 import dev.genloom.api.SegmentListener;
 import dev.genloom.plugins.whisper.features.LogMelSpectrogram;
+import dev.genloom.plugins.whisper.features.LogMelWindows;
 import dev.genloom.spi.Tokenizer;
 
 import java.nio.ByteBuffer;
@@ -36,6 +37,10 @@ import java.util.zip.Deflater;
  * below -1, Whisper's thresholds) gives no text; a decoding that loops (text whose deflate
  * compression ratio exceeds 2.4, or no end token within the token budget) is decoded again at
  * rising temperatures 0.2 ... 1.0 (seeded), keeping the least repetitive attempt.
+ *
+ * <p>Windows that overlap share their features: each call keeps the log-mel frames of the current
+ * window ({@link LogMelWindows}), so every frame of the audio is computed once, besides the few at a
+ * window's edges that read its reflect padding.
  */
 final class Transcriber {
 
@@ -59,6 +64,8 @@ final class Transcriber {
         int windows;
         int tokens;
         long featureNanos;
+        /** STFT frames computed for the features (each frame of the audio once, plus the windows' edge frames). */
+        long featureFrames;
         long encoderNanos;
         long decoderNanos;
 
@@ -66,6 +73,7 @@ final class Transcriber {
             windows += other.windows;
             tokens += other.tokens;
             featureNanos += other.featureNanos;
+            featureFrames += other.featureFrames;
             encoderNanos += other.encoderNanos;
             decoderNanos += other.decoderNanos;
         }
@@ -85,6 +93,12 @@ final class Transcriber {
 
     /** Sees every window's decoded tokens (tests check the timestamp rules on them). */
     volatile java.util.function.Consumer<long[]> windowObserver = t -> { };
+
+    /**
+     * Test-only: every window's features computed on their own, the frames windows share computed
+     * again, as before {@link LogMelWindows}; for measuring the cache and checking against it.
+     */
+    volatile boolean featuresPerWindow;
 
     Transcriber(WhisperGraph graph, OrtEnvironment env, WhisperTokens tokens, Tokenizer tokenizer, LogMelSpectrogram features,
                 int maxTargetPositions, boolean cache) {
@@ -113,6 +127,10 @@ final class Transcriber {
         StringBuilder text = new StringBuilder();
         int totalFrames = (n + hop - 1) / hop;
         Clock clock = new Clock();
+        // One window's features at a time; the frames windows share are computed once.
+        LogMelWindows frames = new LogMelWindows(features);
+        float[] mel = new float[features.size()];
+        boolean perWindow = featuresPerWindow;
         int seek = 0;
         int window = 0;
         try {
@@ -126,7 +144,17 @@ final class Transcriber {
                     seek += segmentFrames;
                     continue;
                 }
-                try (OrtSession.Result encoded = encode(samples, offset, length, clock)) {
+                long featureStart = System.nanoTime();
+                if (perWindow) {
+                    mel = features.compute(samples, offset, length);
+                    clock.featureFrames += features.frames();
+                } else {
+                    long before = frames.framesComputed();
+                    frames.window(samples, offset, offset, length, mel, 0);
+                    clock.featureFrames += frames.framesComputed() - before;
+                }
+                clock.featureNanos += System.nanoTime() - featureStart;
+                try (OrtSession.Result encoded = encode(mel, clock)) {
                     OnnxTensor hidden = (OnnxTensor) encoded.get(WhisperGraph.LAST_HIDDEN_STATE).orElseThrow();
                     long decodeStart = System.nanoTime();
                     if (language == null && tokens.multilingual()) {
@@ -244,8 +272,8 @@ final class Transcriber {
 
     /** One window (the first 30 s of {@code samples}) encoded and decoded once, as asked: for tests. */
     WindowDecoder.Result decodeWindow(float[] samples, WindowDecoder.Settings settings) throws OrtException {
-        try (OrtSession.Result encoded = encode(samples, 0, Math.min(samples.length, features.samplesPerWindow()),
-                new Clock())) {
+        float[] mel = features.compute(samples, 0, Math.min(samples.length, features.samplesPerWindow()));
+        try (OrtSession.Result encoded = encode(mel, new Clock())) {
             return decoder.decode((OnnxTensor) encoded.get(WhisperGraph.LAST_HIDDEN_STATE).orElseThrow(), settings);
         }
     }
@@ -277,11 +305,10 @@ final class Transcriber {
         return best;
     }
 
-    private OrtSession.Result encode(float[] samples, int offset, int length, Clock clock) throws OrtException {
+    /** Runs the encoder on one window's features; the input tensor is a copy, so {@code mel} may be reused. */
+    private OrtSession.Result encode(float[] mel, Clock clock) throws OrtException {
         long start = System.nanoTime();
         long[] shape = {1, features.mels(), features.frames()};
-        float[] mel = features.compute(samples, offset, length);
-        long featuresDone = System.nanoTime();
         OnnxTensor input;
         if (graph.featureType == OnnxJavaType.FLOAT16) {
             ByteBuffer b = ByteBuffer.allocateDirect(mel.length * 2).order(ByteOrder.nativeOrder());
@@ -293,11 +320,10 @@ final class Transcriber {
         } else {
             input = OnnxTensor.createTensor(env, FloatBuffer.wrap(mel), shape);
         }
-        clock.featureNanos += featuresDone - start;
         try (input) {
             return graph.encoder.run(Map.of(WhisperGraph.INPUT_FEATURES, input));
         } finally {
-            clock.encoderNanos += System.nanoTime() - featuresDone;
+            clock.encoderNanos += System.nanoTime() - start;
         }
     }
 

@@ -28,7 +28,9 @@ import org.jtransforms.fft.DoubleFFT_1D;
  *
  * <p>Built once per model and reused for every window; immutable and safe to call from several
  * threads at once (each call has its own scratch). The FFT is JTransforms' mixed-radix real FFT in
- * double precision, as the reference computes it.
+ * double precision, as the reference computes it. Successive windows of one audio that overlap, as
+ * Whisper's long-form transcription cuts them, are better served by {@link LogMelWindows}, which
+ * gives the same features without computing the shared frames again.
  */
 public final class LogMelSpectrogram {
 
@@ -42,6 +44,9 @@ public final class LogMelSpectrogram {
     private final double[] window;
     private final DoubleFFT_1D fft;
     private final int frames;
+    private final int nFft;
+    private final int total;
+    private final int mels;
 
     private LogMelSpectrogram(FeatureSettings settings, MelFilterBank filters) {
         this.settings = settings;
@@ -53,6 +58,9 @@ public final class LogMelSpectrogram {
         }
         this.fft = new DoubleFFT_1D(nFft);
         this.frames = settings.frames();
+        this.nFft = nFft;
+        this.total = settings.samplesPerWindow();
+        this.mels = settings.melBins();
     }
 
     /** Features for the settings, with Slaney mel filters computed from them. */
@@ -183,71 +191,128 @@ public final class LogMelSpectrogram {
         }
     }
 
-    private void computeInto(float[] samples, int offset, int length, float[] out, int base) {
-        GenloomException.require(samples != null, "the audio samples are null");
-        if (offset < 0 || length < 0 || offset > samples.length - length) {
-            throw GenloomException.invalidInput("audio range [" + offset + ", " + offset + " + " + length
-                    + ") is outside the array of " + samples.length + " samples");
-        }
-        final int total = settings.samplesPerWindow();
+    /** The features of one window, computed frame by frame, into {@code out[base .. base + size())}. */
+    void computeInto(float[] samples, int offset, int length, float[] out, int base) {
+        checkRange(samples, offset, length);
         final int used = Math.min(length, total);
-        for (int i = 0; i < used; i++) {
-            if (!Float.isFinite(samples[offset + i])) {
-                throw GenloomException.invalidInput("audio sample " + i + " is " + samples[offset + i]
-                        + "; samples must be finite");
-            }
-        }
-        final int nFft = settings.nFft();
+        requireFinite(samples, offset, 0, used);
         final int pad = nFft / 2;
         final int hop = settings.hopLength();
-        final int mels = settings.melBins();
-        final double[] frame = new double[nFft];
-        final double[] power = new double[settings.frequencyBins()];
-        final double[] mel = new double[mels];
-        final double silentLog = Math.log10(MEL_FLOOR);
+        final Scratch scratch = new Scratch();
         double max = Double.NEGATIVE_INFINITY;
 
         for (int t = 0; t < frames; t++) {
             int start = t * hop - pad; // index of the frame's first sample in the unpadded window
             if (start >= used && start + nFft <= total) {
                 // Only the zero padding after the audio: the spectrum is exactly zero.
-                for (int m = 0; m < mels; m++) {
-                    out[base + m * frames + t] = (float) silentLog;
-                }
-                max = Math.max(max, silentLog);
+                max = Math.max(max, silentFrame(out, base + t, frames));
                 continue;
             }
-            if (start >= 0 && start + nFft <= used) {
-                int from = offset + start;
-                for (int i = 0; i < nFft; i++) {
-                    frame[i] = window[i] * samples[from + i];
-                }
-            } else {
-                for (int i = 0; i < nFft; i++) {
-                    frame[i] = window[i] * sample(samples, offset, used, total, start + i);
-                }
-            }
-            fft.realForward(frame);
-            // JTransforms' packing for even n: [Re 0, Re n/2, Re 1, Im 1, Re 2, Im 2, ...].
-            power[0] = frame[0] * frame[0];
-            power[pad] = frame[1] * frame[1];
-            for (int k = 1; k < pad; k++) {
-                double re = frame[2 * k];
-                double im = frame[2 * k + 1];
-                power[k] = re * re + im * im;
-            }
-            filters.apply(power, mel);
-            for (int m = 0; m < mels; m++) {
-                double log = Math.log10(Math.max(mel[m], MEL_FLOOR));
-                out[base + m * frames + t] = (float) log;
-                if (log > max) {
-                    max = log;
-                }
+            double frameMax = logMelFrame(samples, offset, used, start, scratch, out, base + t, frames);
+            if (frameMax > max) {
+                max = frameMax;
             }
         }
+        normalise(out, base, base + mels * frames, max);
+    }
 
+    /** Checks that {@code samples[offset .. offset + length)} is a range of a non-null array. */
+    static void checkRange(float[] samples, int offset, int length) {
+        GenloomException.require(samples != null, "the audio samples are null");
+        if (offset < 0 || length < 0 || offset > samples.length - length) {
+            throw GenloomException.invalidInput("audio range [" + offset + ", " + offset + " + " + length
+                    + ") is outside the array of " + samples.length + " samples");
+        }
+    }
+
+    /**
+     * Checks that samples {@code from .. to} of the window at {@code samples[offset]} are finite; the
+     * message counts from the window's first sample.
+     */
+    static void requireFinite(float[] samples, int offset, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Float.isFinite(samples[offset + i])) {
+                throw GenloomException.invalidInput("audio sample " + i + " is " + samples[offset + i]
+                        + "; samples must be finite");
+            }
+        }
+    }
+
+    /** The buffers one frame is computed in; each thread (or each stream) has its own. */
+    final class Scratch {
+        final double[] frame = new double[nFft];
+        final double[] power = new double[nFft / 2 + 1];
+        final double[] mel = new double[mels];
+    }
+
+    /** The scratch one caller reuses for {@link #logMelFrame}. */
+    Scratch scratch() {
+        return new Scratch();
+    }
+
+    /**
+     * Writes a frame of zeros, {@code log10(1e-10)} for every mel, to {@code out[at + m × stride]}
+     * and returns that value: the frame lies in the zero padding after the audio.
+     */
+    double silentFrame(float[] out, int at, int stride) {
+        final double silentLog = Math.log10(MEL_FLOOR);
+        for (int m = 0; m < mels; m++) {
+            out[at + m * stride] = (float) silentLog;
+        }
+        return silentLog;
+    }
+
+    /**
+     * One STFT frame of a window: {@code log10(max(mel, 1e-10))} of each mel written, as a float, to
+     * {@code out[at + m × stride]}; returns the largest of them (as a double, before the cast). The
+     * window is {@code samples[offset .. offset + used)} followed by zeros up to one window's samples,
+     * reflect-padded on both sides; the frame's first sample is {@code start} in it (negative in the
+     * padding before it).
+     */
+    double logMelFrame(float[] samples, int offset, int used, int start, Scratch scratch, float[] out, int at,
+                       int stride) {
+        final int pad = nFft / 2;
+        final double[] frame = scratch.frame;
+        final double[] power = scratch.power;
+        final double[] mel = scratch.mel;
+        if (start >= 0 && start + nFft <= used) {
+            int from = offset + start;
+            for (int i = 0; i < nFft; i++) {
+                frame[i] = window[i] * samples[from + i];
+            }
+        } else {
+            for (int i = 0; i < nFft; i++) {
+                frame[i] = window[i] * sample(samples, offset, used, total, start + i);
+            }
+        }
+        fft.realForward(frame);
+        // JTransforms' packing for even n: [Re 0, Re n/2, Re 1, Im 1, Re 2, Im 2, ...].
+        power[0] = frame[0] * frame[0];
+        power[pad] = frame[1] * frame[1];
+        for (int k = 1; k < pad; k++) {
+            double re = frame[2 * k];
+            double im = frame[2 * k + 1];
+            power[k] = re * re + im * im;
+        }
+        filters.apply(power, mel);
+        double max = Double.NEGATIVE_INFINITY;
+        for (int m = 0; m < mels; m++) {
+            double log = Math.log10(Math.max(mel[m], MEL_FLOOR));
+            out[at + m * stride] = (float) log;
+            if (log > max) {
+                max = log;
+            }
+        }
+        return max;
+    }
+
+    /**
+     * Whisper's normalisation of a window's logs {@code out[from .. to)} in place: clamped from below
+     * to {@code max − 8} (the window's largest log), then {@code (x + 4) / 4}.
+     */
+    static void normalise(float[] out, int from, int to, double max) {
         final float floor = (float) (max - DYNAMIC_RANGE);
-        for (int i = base, end = base + mels * frames; i < end; i++) {
+        for (int i = from; i < to; i++) {
             out[i] = (Math.max(out[i], floor) + 4.0f) / 4.0f;
         }
     }
