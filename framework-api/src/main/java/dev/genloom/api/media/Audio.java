@@ -10,6 +10,9 @@ import java.util.Arrays;
  * {@link #resample(int)} (see {@link Resampler}).
  */
 public final class Audio {
+    /** The most samples one Audio holds (a Java array's reach). */
+    static final long MAX_SAMPLES = Integer.MAX_VALUE - 16;
+
     private final float[] samples;
     private final int sampleRate;
     private final int channels;

@@ -2,6 +2,8 @@ package dev.genloom.api.media;
 
 import dev.genloom.api.GenloomException;
 
+import java.util.Arrays;
+
 /**
  * Band-limited sample-rate conversion: each output sample is a Kaiser-windowed sinc interpolation
  * of the input around its position. The low-pass sits at 94 % of the lower Nyquist frequency, with
@@ -81,6 +83,89 @@ public final class Resampler {
             out[j] = (float) acc;
         }
         return out;
+    }
+
+    /**
+     * A resampler for one channel that takes its input a block at a time and gives exactly the
+     * samples {@link #apply} gives for the whole input, holding only the filter's reach of input
+     * (about {@code 2 * 64 / 0.94} samples) beyond what the caller has not drained.
+     */
+    public Streaming streaming() {
+        return new Streaming();
+    }
+
+    /**
+     * {@link #streaming()}: {@link #push} input, {@link #drain} the output that input makes
+     * ready, {@link #finish} at the end of the input and drain the rest. Not thread-safe.
+     */
+    public final class Streaming {
+        private float[] held = new float[Math.max(4096, 4 * halfWidth)];
+        /** Absolute index of {@code held[0]} in the input. */
+        private long heldStart;
+        private int heldCount;
+        /** The next output sample's index. */
+        private long next;
+        private boolean finished;
+        private long totalOut = -1;
+
+        private Streaming() {
+        }
+
+        /** Adds {@code length} input samples. */
+        public void push(float[] input, int offset, int length) {
+            GenloomException.require(!finished, "the resampler's input has already been finished");
+            // drop what no output from `next` on reads
+            long keepFrom = Math.max(0, (next * down) / up - halfWidth + 1);
+            int drop = (int) Math.min(heldCount, Math.max(0, keepFrom - heldStart));
+            if (drop > 0) {
+                System.arraycopy(held, drop, held, 0, heldCount - drop);
+                heldStart += drop;
+                heldCount -= drop;
+            }
+            if (heldCount + length > held.length) {
+                held = Arrays.copyOf(held, Math.max(heldCount + length, 2 * held.length));
+            }
+            System.arraycopy(input, offset, held, heldCount, length);
+            heldCount += length;
+        }
+
+        /** Marks the end of the input: {@link #drain} then gives the last samples. */
+        public void finish() {
+            finished = true;
+            totalOut = outputLength(heldStart + heldCount);
+        }
+
+        /**
+         * Writes up to {@code max} output samples that the input so far makes ready into
+         * {@code output} at {@code offset}.
+         *
+         * @return how many; 0 where more input is needed, or after the last sample
+         */
+        public int drain(float[] output, int offset, int max) {
+            int width = 2 * halfWidth;
+            long inEnd = heldStart + heldCount;
+            int produced = 0;
+            while (produced < max && (!finished || next < totalOut)) {
+                long num = next * down;
+                long base = num / up;
+                int phase = (int) (num % up);
+                long first = base - halfWidth + 1;
+                if (!finished && first + width - 1 >= inEnd) {
+                    break;
+                }
+                float[] h = table != null ? table[phase] : taps((double) phase / up);
+                double acc = 0;
+                int kStart = (int) Math.max(0, -first);
+                int kEnd = (int) Math.min(width, inEnd - first);
+                int at = (int) (first - heldStart);
+                for (int k = kStart; k < kEnd; k++) {
+                    acc += h[k] * held[at + k];
+                }
+                output[offset + produced++] = (float) acc;
+                next++;
+            }
+            return produced;
+        }
     }
 
     /** Taps for an output that falls {@code frac} (0..1) of an input sample after input index base. */

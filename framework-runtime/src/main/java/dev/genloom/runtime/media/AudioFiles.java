@@ -3,15 +3,10 @@ package dev.genloom.runtime.media;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Audio;
-import dev.genloom.runtime.media.WavCodec;
-import org.bytedeco.ffmpeg.avformat.AVFormatContext;
-import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.ffmpeg.avutil.AVRational;
+import dev.genloom.api.media.AudioStream;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.FrameRecorder;
 import org.slf4j.Logger;
@@ -20,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.Buffer;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +22,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,6 +61,56 @@ public final class AudioFiles {
     /** Reads an audio file (WAV natively, any other format FFmpeg decodes). */
     public static Audio read(Path file) {
         return read(file, file.toString());
+    }
+
+    /**
+     * Opens an audio file as a stream, decoded a block at a time as it is read (WAV natively,
+     * any other format through FFmpeg), so that memory stays bounded whatever the length. The
+     * same files, checks and messages as {@link #read(Path)}; close the stream when done.
+     */
+    public static AudioStream open(Path file) {
+        String where = file.toString();
+        if (isWav(file, where)) {
+            try {
+                return WavCodec.open(file, LOG::warn);
+            } catch (WavCodec.UnsupportedWavException unsupported) {
+                LOG.debug("{}; trying FFmpeg", unsupported.getMessage());
+                try {
+                    return FfmpegStream.open(file, where);
+                } catch (GenloomException e) {
+                    throw unreadableWav(unsupported, e);
+                }
+            }
+        }
+        return FfmpegStream.open(file, where);
+    }
+
+    /** Checks that the file is there and not empty; whether it is WAV, by its content. */
+    private static boolean isWav(Path file, String where) {
+        if (Files.isDirectory(file)) {
+            throw GenloomException.invalidInput(file + " is a directory, not an audio file",
+                    "give the path of an audio file");
+        }
+        if (!Files.exists(file)) {
+            throw GenloomException.invalidInput("audio file not found: " + file, "check the path");
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(12);
+        } catch (NoSuchFileException e) {
+            throw GenloomException.invalidInput("audio file not found: " + file, "check the path");
+        } catch (IOException e) {
+            throw new GenloomException(ErrorKind.IO, "cannot read audio file " + file + ": " + e.getMessage(), null, e);
+        }
+        if (head.length == 0) {
+            throw empty(where);
+        }
+        return isRiffWave(head);
+    }
+
+    private static GenloomException unreadableWav(GenloomException unsupported, GenloomException ffmpeg) {
+        return new GenloomException(ErrorKind.INVALID_INPUT, unsupported.getMessage()
+                + ", and FFmpeg could not decode it either: " + ffmpeg.getMessage(), "convert it to 16-bit PCM WAV", ffmpeg);
     }
 
     /** Reads a file; {@code where} names it in messages. */
@@ -191,145 +234,15 @@ public final class AudioFiles {
             try {
                 return decode(file, where);
             } catch (GenloomException e) {
-                throw new GenloomException(ErrorKind.INVALID_INPUT, unsupported.getMessage()
-                        + ", and FFmpeg could not decode it either: " + e.getMessage(),
-                        "convert it to 16-bit PCM WAV", e);
+                throw unreadableWav(unsupported, e);
             }
         }
     }
 
     /** Decodes the first audio stream of a file with FFmpeg. */
     static Audio decode(Path file, String where) {
-        FfmpegLog.install();
-        FfmpegLog.capture();
-        List<String> errors = List.of();
-        Audio audio;
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
-            grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
-            try {
-                grabber.start();
-            } catch (FrameGrabber.Exception e) {
-                throw notAudio(where, reason(e), e);
-            }
-            if (!grabber.hasAudio() || grabber.getAudioChannels() <= 0 || grabber.getSampleRate() <= 0) {
-                String format = grabber.getFormat();
-                String what = grabber.hasVideo()
-                        ? "it has no audio track; FFmpeg sees only pictures in it (format " + format + ", codec "
-                                + grabber.getVideoCodecName() + ")"
-                        : "FFmpeg found no audio stream in it (format " + format + ")";
-                throw notAudio(where, what, null);
-            }
-            int rate = grabber.getSampleRate();
-            int channels = grabber.getAudioChannels();
-            // Pin the output to the stream's first format: a stream that changes its rate or
-            // layout midway is converted by FFmpeg to this one.
-            grabber.setSampleRate(rate);
-            grabber.setAudioChannels(channels);
-            double declared = declaredSeconds(grabber);
-            audio = new Audio(grab(grabber, where, rate, channels), rate, channels);
-            if (declared > 0 && audio.durationSeconds() < 0.9 * declared - 0.1) {
-                LOG.warn("{}: decoded {} s of the {} s the file declares; it may be cut short", where,
-                        String.format(Locale.ROOT, "%.2f", audio.durationSeconds()),
-                        String.format(Locale.ROOT, "%.2f", declared));
-            }
-        } catch (FrameGrabber.Exception e) {
-            // only close() gets here: start() and grabSamples() failures are handled above
-            throw new GenloomException(ErrorKind.IO, where + ": FFmpeg failed to close the file: " + e.getMessage(), null, e);
-        } finally {
-            errors = FfmpegLog.captured();
-        }
-        if (!errors.isEmpty()) {
-            LOG.warn("{}: FFmpeg reported {} problem(s) while decoding, so the file may be damaged or cut short; "
-                            + "kept the {} s decoded (first problem: {})", where, errors.size(),
-                    String.format(Locale.ROOT, "%.2f", audio.durationSeconds()), errors.get(0));
-        }
-        return audio;
-    }
-
-    /**
-     * How long the file says its audio lasts, in seconds; 0 where it does not say. The audio
-     * stream's own duration where the container gives one; else the container's, unless a video
-     * track (which may run longer) is present.
-     */
-    private static double declaredSeconds(FFmpegFrameGrabber grabber) {
-        AVFormatContext context = grabber.getFormatContext();
-        for (int i = 0; i < context.nb_streams(); i++) {
-            AVStream stream = context.streams(i);
-            if (stream.codecpar().codec_type() == avutil.AVMEDIA_TYPE_AUDIO) {
-                long duration = stream.duration();
-                AVRational base = stream.time_base();
-                if (duration != avutil.AV_NOPTS_VALUE && duration > 0 && base.den() != 0) {
-                    return duration * (double) base.num() / base.den();
-                }
-                break; // the first audio stream is the one decoded
-            }
-        }
-        return grabber.hasVideo() ? 0 : Math.max(0, grabber.getLengthInTime() / 1e6);
-    }
-
-    /** All samples of the audio stream, interleaved. */
-    private static float[] grab(FFmpegFrameGrabber grabber, String where, int rate, int channels) {
-        long expected = grabber.getLengthInTime() > 0
-                ? (long) (grabber.getLengthInTime() / 1e6 * rate * channels) + channels * 4096L : 1 << 20;
-        float[] out = new float[(int) Math.min(Math.max(expected, 4096), 1 << 24)];
-        int count = 0;
-        int failures = 0;
-        while (true) {
-            Frame frame;
-            try {
-                frame = grabber.grabSamples();
-            } catch (FrameGrabber.Exception e) {
-                // A damaged packet: FFmpeg skips it; give up after several in a row.
-                if (++failures >= 8) {
-                    if (count == 0) {
-                        throw notAudio(where, reason(e), e);
-                    }
-                    LOG.warn("{}: FFmpeg stopped decoding after {} errors in a row ({}); kept the {} frames before",
-                            where, failures, reason(e), count / channels);
-                    break;
-                }
-                continue;
-            }
-            if (frame == null) {
-                break;
-            }
-            failures = 0;
-            Buffer[] planes = frame.samples;
-            if (planes == null || planes.length == 0) {
-                continue;
-            }
-            int n = samplesIn(planes, channels);
-            if ((long) count + n > MAX_SAMPLES) {
-                throw GenloomException.invalidInput(where + ": the audio holds more than " + MAX_SAMPLES
-                        + " samples, more than one Audio holds", "split it into shorter files");
-            }
-            if (count + n > out.length) {
-                out = Arrays.copyOf(out, (int) Math.min(MAX_SAMPLES, Math.max((long) count + n, 2L * out.length)));
-            }
-            copy(planes, channels, out, count);
-            count += n;
-        }
-        return count == out.length ? out : Arrays.copyOf(out, count);
-    }
-
-    private static int samplesIn(Buffer[] planes, int channels) {
-        FloatBuffer first = (FloatBuffer) planes[0];
-        return planes.length == 1 ? first.remaining() : first.remaining() * channels;
-    }
-
-    /** Copies one frame's samples into {@code out} at {@code at}, interleaving planar ones. */
-    private static void copy(Buffer[] planes, int channels, float[] out, int at) {
-        if (planes.length == 1) {
-            FloatBuffer b = ((FloatBuffer) planes[0]).duplicate();
-            b.get(out, at, b.remaining());
-            return;
-        }
-        for (int c = 0; c < planes.length && c < channels; c++) {
-            FloatBuffer b = ((FloatBuffer) planes[c]).duplicate();
-            int frames = b.remaining();
-            for (int f = 0; f < frames; f++) {
-                out[at + f * channels + c] = b.get();
-            }
+        try (FfmpegStream stream = FfmpegStream.open(file, where)) {
+            return stream.readAll();
         }
     }
 
@@ -355,7 +268,7 @@ public final class AudioFiles {
         return message;
     }
 
-    private static GenloomException notAudio(String where, String reason, Throwable cause) {
+    static GenloomException notAudio(String where, String reason, Throwable cause) {
         return new GenloomException(ErrorKind.INVALID_INPUT, where + " is not audio FFmpeg can decode: " + reason,
                 "give a WAV, MP3, FLAC, Ogg, M4A or other audio file, or a video with a sound track", cause);
     }

@@ -1,6 +1,7 @@
 package dev.genloom.runtime.media;
 
 import dev.genloom.api.media.Audio;
+import dev.genloom.api.media.AudioStream;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 
@@ -157,6 +158,50 @@ public final class WavCodec {
         }
     }
 
+    /**
+     * Opens a WAV file as a stream: the header is read now, the samples a block at a time as they
+     * are asked for, so memory stays bounded whatever the length. A data chunk cut short gives
+     * the frames there are and a sentence to {@code onTruncatedData} (null: an error).
+     */
+    public static AudioStream open(Path file, Consumer<String> onTruncatedData) {
+        if (Files.isDirectory(file)) {
+            throw GenloomException.invalidInput(file + " is a directory, not a WAV file", "give the path of a .wav file");
+        }
+        InputStream in;
+        try {
+            in = new BufferedInputStream(Files.newInputStream(file), BLOCK_BYTES);
+        } catch (NoSuchFileException e) {
+            throw GenloomException.invalidInput("WAV file not found: " + file, "check the path");
+        } catch (IOException e) {
+            throw new GenloomException(ErrorKind.IO, "cannot read WAV file " + file + ": " + e.getMessage(), null, e);
+        }
+        try {
+            return open(in, file.toString(), onTruncatedData).closing(() -> {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // nothing was written: a failed close of a file read loses nothing
+                }
+            });
+        } catch (RuntimeException e) {
+            try {
+                in.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Opens WAV bytes from a stream as an {@link AudioStream}; the stream is left open. */
+    static Reader.Samples open(InputStream in, String where, Consumer<String> onTruncatedData) {
+        try {
+            return new Reader(in, where == null ? "WAV input" : where, onTruncatedData).open();
+        } catch (IOException e) {
+            throw new GenloomException(ErrorKind.IO, "cannot read WAV from " + where + ": " + e.getMessage(), null, e);
+        }
+    }
+
     /** Reads a whole WAV file held in memory. */
     public static Audio decode(byte[] wav, String where) {
         return read(new ByteArrayInputStream(wav), where);
@@ -181,7 +226,13 @@ public final class WavCodec {
             this.onTruncatedData = onTruncatedData;
         }
 
+        /** Reads the whole data chunk into one Audio. */
         Audio read() throws IOException {
+            return open().collect();
+        }
+
+        /** Reads the header up to the data chunk; the samples are read by the stream returned. */
+        Samples open() throws IOException {
             byte[] header = readUpTo(12);
             if (header.length < 4 || !ascii(header, 0).equals("RIFF")) {
                 throw notRiff(header);
@@ -221,7 +272,7 @@ public final class WavCodec {
                             throw invalid("no fmt chunk: the data chunk at byte " + chunkStart
                                     + " comes before any fmt chunk");
                         }
-                        return readData(format, chunkStart, size);
+                        return new Samples(format, chunkStart, size);
                     }
                     default -> skipChunk(id, chunkStart, size);
                 }
@@ -299,61 +350,130 @@ public final class WavCodec {
             return new Format(codingTag, channels, (int) rate, blockAlign, bytesPerSample, isFloat);
         }
 
-        private Audio readData(Format format, long chunkStart, long declared) throws IOException {
-            boolean toEnd = declared == 0 || declared == 0xFFFFFFFFL;
-            int frameBytes = format.blockAlign();
-            long declaredSamples = toEnd ? 0 : declared / frameBytes * format.channels();
-            if (declaredSamples > MAX_SAMPLES) {
-                throw invalid("the data chunk holds " + declaredSamples + " samples, more than one Audio holds ("
-                        + MAX_SAMPLES + ")");
+        /**
+         * The data chunk, read a block at a time: whole frames only (a partial last frame, of a
+         * stream cut short or a padded data size, is dropped), a chunk cut short reported at its
+         * end as {@link #onTruncatedData} says.
+         */
+        final class Samples implements AudioStream {
+            private final Format format;
+            private final long chunkStart;
+            private final long declared;
+            private final boolean toEnd;
+            private final int frameBytes;
+            private final byte[] block;
+            private long remaining;
+            private long got;
+            private long framesRead;
+            private boolean ended;
+            private Runnable onClose = () -> { };
+
+            Samples(Format format, long chunkStart, long declared) {
+                this.format = format;
+                this.chunkStart = chunkStart;
+                this.declared = declared;
+                this.toEnd = declared == 0 || declared == 0xFFFFFFFFL;
+                this.frameBytes = format.blockAlign();
+                this.block = new byte[Math.max(frameBytes, BLOCK_BYTES / frameBytes * frameBytes)];
+                this.remaining = toEnd ? Long.MAX_VALUE : declared;
             }
-            // Grow as data arrives rather than trusting the declared size with memory.
-            float[] out = new float[(int) Math.min(declaredSamples, 1 << 20)];
-            int count = 0;
-            byte[] block = new byte[Math.max(frameBytes, BLOCK_BYTES / frameBytes * frameBytes)];
-            long remaining = toEnd ? Long.MAX_VALUE : declared;
-            long got = 0;
-            int carry = 0; // bytes of a partial frame left at the start of block
-            while (remaining > 0) {
-                int want = (int) Math.min(block.length - carry, remaining);
-                int n = readFully(block, carry, want);
-                offset += n;
-                got += n;
-                remaining -= n;
-                int avail = carry + n;
-                int frames = avail / frameBytes;
-                int samples = frames * format.channels();
-                if (samples > 0) {
-                    if ((long) count + samples > MAX_SAMPLES) {
+
+            @Override
+            public int sampleRate() {
+                return format.sampleRate();
+            }
+
+            @Override
+            public int channels() {
+                return format.channels();
+            }
+
+            @Override
+            public long frames() {
+                return toEnd ? -1 : declared / frameBytes;
+            }
+
+            @Override
+            public int read(float[] buffer, int frames) {
+                try {
+                    while (!ended && remaining > 0) {
+                        int want = (int) Math.min(Math.min((long) frames * frameBytes, block.length), remaining);
+                        want = Math.max(frameBytes, want / frameBytes * frameBytes);
+                        int n = readFully(block, 0, (int) Math.min(want, remaining));
+                        offset += n;
+                        got += n;
+                        remaining -= n;
+                        int whole = n / frameBytes;
+                        if (whole > 0) {
+                            decode(block, 0, whole * format.channels(), format, buffer, 0);
+                            framesRead += whole;
+                        }
+                        if (n < want) {
+                            ended = true;
+                            endOfInput();
+                        }
+                        if (whole > 0) {
+                            return whole;
+                        }
+                    }
+                    return -1;
+                } catch (IOException e) {
+                    throw new GenloomException(ErrorKind.IO, "cannot read WAV from " + where + " at byte " + offset
+                            + ": " + e.getMessage(), null, e);
+                }
+            }
+
+            private void endOfInput() {
+                if (!toEnd && got < declared) {
+                    String what = "truncated: the data chunk at byte " + chunkStart + " declares " + declared
+                            + " bytes but only " + got + " are present";
+                    if (onTruncatedData == null) {
+                        throw invalid(what);
+                    }
+                    onTruncatedData.accept(where + ": " + what + "; read the " + framesRead
+                            + " whole frames there are");
+                }
+            }
+
+            /** Closes the input with the stream (streams opened on a file). */
+            Samples closing(Runnable action) {
+                this.onClose = action;
+                return this;
+            }
+
+            @Override
+            public void close() {
+                ended = true;
+                onClose.run();
+            }
+
+            /** Everything into one Audio, growing as data arrives rather than trusting the declared size. */
+            Audio collect() {
+                long declaredSamples = toEnd ? 0 : declared / frameBytes * format.channels();
+                if (declaredSamples > MAX_SAMPLES) {
+                    throw invalid("the data chunk holds " + declaredSamples + " samples, more than one Audio holds ("
+                            + MAX_SAMPLES + ")");
+                }
+                int channels = format.channels();
+                float[] out = new float[(int) Math.min(declaredSamples, 1 << 20)];
+                float[] buffer = new float[block.length / frameBytes * channels];
+                long count = 0;
+                int n;
+                while ((n = read(buffer, block.length / frameBytes)) >= 0) {
+                    int samples = n * channels;
+                    if (count + samples > MAX_SAMPLES) {
                         throw invalid("the data chunk holds more samples than one Audio holds (" + MAX_SAMPLES + ")");
                     }
                     if (count + samples > out.length) {
-                        long grown = Math.max((long) count + samples, Math.min(MAX_SAMPLES, (long) out.length * 2));
+                        long grown = Math.max(count + samples, Math.min(MAX_SAMPLES, (long) out.length * 2));
                         out = Arrays.copyOf(out, (int) grown);
                     }
-                    decode(block, 0, samples, format, out, count);
+                    System.arraycopy(buffer, 0, out, (int) count, samples);
                     count += samples;
                 }
-                carry = avail - frames * frameBytes;
-                if (carry > 0) {
-                    System.arraycopy(block, frames * frameBytes, block, 0, carry);
-                }
-                if (n < want) {
-                    break; // end of input
-                }
+                float[] samples = count == out.length ? out : Arrays.copyOf(out, (int) count);
+                return Audio.wrap(samples, format.sampleRate(), channels);
             }
-            if (!toEnd && got < declared) {
-                String what = "truncated: the data chunk at byte " + chunkStart + " declares " + declared
-                        + " bytes but only " + got + " are present";
-                if (onTruncatedData == null) {
-                    throw invalid(what);
-                }
-                onTruncatedData.accept(where + ": " + what + "; read the " + count / format.channels()
-                        + " whole frames there are");
-            }
-            // A partial last frame (a stream cut short, or a padded data size) is dropped.
-            float[] samples = count == out.length ? out : Arrays.copyOf(out, count);
-            return Audio.wrap(samples, format.sampleRate(), format.channels());
         }
 
         private void skipChunk(String id, long chunkStart, long size) throws IOException {
