@@ -1,7 +1,7 @@
 package dev.genloom.plugins.whisper;
 
 import dev.genloom.api.SegmentListener;
-import dev.genloom.api.media.Audio;
+import dev.genloom.runtime.media.WavCodec;
 import dev.genloom.plugins.whisper.features.LogMelWindows;
 
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ public final class FeatureReuseBenchmark {
         List<float[]> clips = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder.resolve("heldout"))) {
             for (Path p : files.filter(f -> f.toString().endsWith(".wav")).sorted().toList()) {
-                clips.add(Audio.readWav(p).monoAt(16000).samples());
+                clips.add(WavCodec.read(p).monoAt(16000).samples());
             }
         }
         int n = (int) Math.round(seconds * 16000);
