@@ -1,6 +1,7 @@
 package dev.genloom.api;
 
 import dev.genloom.api.media.Audio;
+import dev.genloom.api.media.AudioStream;
 
 /** Speech-to-text: transcribes (or translates) speech. Any sample rate and channel count. */
 public interface SpeechToText extends Model {
@@ -16,5 +17,14 @@ public interface SpeechToText extends Model {
     /** Transcribes the audio with the default options. */
     default Transcript transcribe(Audio audio) {
         return transcribe(audio, TranscriptionOptions.defaults(), SegmentListener.NONE);
+    }
+
+    /**
+     * Transcribes a stream of sound as it is read, so that memory stays bounded by the model's
+     * window whatever the length (a model that cannot read a stream reads it whole first, as this
+     * default does). The stream is read to its end, not closed.
+     */
+    default Transcript transcribe(AudioStream audio, TranscriptionOptions options, SegmentListener listener) {
+        return transcribe(audio.readAll(), options, listener);
     }
 }

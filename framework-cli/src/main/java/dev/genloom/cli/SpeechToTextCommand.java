@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.api.SpeechToText;
 import dev.genloom.api.Transcript;
 import dev.genloom.api.TranscriptionOptions;
-import dev.genloom.api.media.Audio;
+import dev.genloom.api.media.AudioStream;
 import dev.genloom.api.task.Tasks;
 import dev.genloom.runtime.Genloom;
+import dev.genloom.runtime.media.AudioFiles;
 import dev.genloom.cli.io.TranscriptFormats;
 import dev.genloom.cli.io.Values;
 import picocli.CommandLine.Command;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,10 +47,9 @@ final class SpeechToTextCommand extends ModelCommand implements Callable<Integer
         boolean subtitles = format.equalsIgnoreCase("srt") || format.equalsIgnoreCase("vtt");
         TranscriptionOptions options = subtitles ? OPTIONS.bind(spec, Map.of("timestamps", true)) : OPTIONS.bind(spec);
         TranscriptFormats.render(new Transcript("", null, List.of()), format); // unknown format: fail before loading
-        List<Audio> audio = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : files) { // refuse a missing or unreadable file before loading the model
             doing("reading audio file " + f);
-            audio.add(Values.readAudio(f));
+            AudioFiles.open(f).close();
         }
         PrintWriter out = out();
         try (Genloom genloom = root.open()) {
@@ -60,12 +59,18 @@ final class SpeechToTextCommand extends ModelCommand implements Callable<Integer
             for (int i = 0; i < files.size(); i++) {
                 doing("transcribing " + files.get(i) + " with model " + model);
                 Transcript t;
-                // the bar counts the audio's seconds (in milliseconds, for a smooth bar) up to each segment's end
-                long total = Math.round(audio.get(i).durationSeconds() * 1000);
-                try (ProgressBars.Bar bar = bars().open(files.get(i).getFileName().toString(),
-                        ProgressBars.Unit.AUDIO_SECONDS, total)) {
-                    t = stt.transcribe(audio.get(i), options,
-                            s -> bar.update(Math.min(total, Math.round(s.end() * 1000)), total));
+                // Read as it is transcribed: memory stays bounded whatever the file's length. The bar
+                // counts the audio's seconds (in milliseconds, for a smooth bar) up to each segment's end.
+                try (AudioStream audio = AudioFiles.open(files.get(i))) {
+                    long frames = audio.frames();
+                    long total = frames > 0 ? Math.round(frames * 1000.0 / audio.sampleRate()) : 0;
+                    try (ProgressBars.Bar bar = bars().open(files.get(i).getFileName().toString(),
+                            ProgressBars.Unit.AUDIO_SECONDS, total)) {
+                        t = stt.transcribe(audio, options, s -> {
+                            long at = Math.round(s.end() * 1000);
+                            bar.update(total > 0 ? Math.min(total, at) : at, Math.max(total, at));
+                        });
+                    }
                 }
                 if (root.json()) {
                     ObjectNode o = results.addObject().put("file", files.get(i).toString());

@@ -103,6 +103,12 @@ final class FfmpegStream implements AudioStream {
         return channels;
     }
 
+    /** The frames the container declares (an estimate: its duration at the rate), else -1. */
+    @Override
+    public long frames() {
+        return declaredSeconds > 0 ? Math.round(declaredSeconds * rate) : -1;
+    }
+
     @Override
     public int read(float[] buffer, int frames) {
         while (planes == null || given == planeFrames) {

@@ -117,15 +117,25 @@ final class Transcriber {
      * reach the listener and the outcome.
      */
     Outcome transcribe(float[] samples, Request request, SegmentListener listener, DoubleUnaryOperator toOriginal) {
+        return transcribe(SampleWindow.of(samples), request, listener, toOriginal);
+    }
+
+    /**
+     * Transcribes the samples of {@code source} (mono, at the features' rate) as they are read:
+     * it holds one window and a sample past it, so that whether the audio is longer than one
+     * window, and where it ends, is known as soon as it matters, and nothing before the window.
+     */
+    Outcome transcribe(SampleWindow source, Request request, SegmentListener listener, DoubleUnaryOperator toOriginal) {
         String language = request.language();
-        int n = samples.length;
         int hop = features.hopLength();
         int rate = features.samplingRate();
         int windowSamples = features.samplesPerWindow();
+        source.fill(0, windowSamples + 1L);
+        long n = source.end();
         boolean longForm = request.timestamps() || n > windowSamples;
         List<Segment> segments = new ArrayList<>();
         StringBuilder text = new StringBuilder();
-        int totalFrames = (n + hop - 1) / hop;
+
         Clock clock = new Clock();
         // One window's features at a time; the frames windows share are computed once.
         LogMelWindows frames = new LogMelWindows(features);
@@ -134,23 +144,31 @@ final class Transcriber {
         int seek = 0;
         int window = 0;
         try {
-            while (seek < totalFrames) {
-                int segmentFrames = Math.min(features.frames(), totalFrames - seek);
-                int offset = seek * hop;
-                int length = Math.min(windowSamples, n - offset);
+            while (true) {
+                long offset = (long) seek * hop;
+                source.fill(offset, offset + windowSamples + 1L);
+                n = source.end();
+                if (offset >= n) {
+                    break;
+                }
+                long totalFrames = (n + hop - 1) / hop;
+                int segmentFrames = (int) Math.min(features.frames(), totalFrames - seek);
+                int length = (int) Math.min(windowSamples, n - offset);
+                float[] samples = source.array();
+                int at = source.index(offset);
                 double timeOffset = (double) offset / rate;
                 double segmentSeconds = (double) segmentFrames * hop / rate;
-                if (rms(samples, offset, length) < SILENCE_RMS) {
+                if (rms(samples, at, length) < SILENCE_RMS) {
                     seek += segmentFrames;
                     continue;
                 }
                 long featureStart = System.nanoTime();
                 if (perWindow) {
-                    mel = features.compute(samples, offset, length);
+                    mel = features.compute(samples, at, length);
                     clock.featureFrames += features.frames();
                 } else {
                     long before = frames.framesComputed();
-                    frames.window(samples, offset, offset, length, mel, 0);
+                    frames.window(samples, at, offset, length, mel, 0);
                     clock.featureFrames += frames.framesComputed() - before;
                 }
                 clock.featureNanos += System.nanoTime() - featureStart;
@@ -261,7 +279,7 @@ final class Transcriber {
         return new Cut(pieces, segmentFrames);
     }
 
-    private Segment segment(DoubleUnaryOperator toOriginal, double start, double end, String text, int n, int rate) {
+    private Segment segment(DoubleUnaryOperator toOriginal, double start, double end, String text, long n, int rate) {
         double limit = (double) n / rate;
         double s = Math.min(start, limit);
         double e = Math.min(Math.max(end, s), limit);

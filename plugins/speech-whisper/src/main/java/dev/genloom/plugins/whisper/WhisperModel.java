@@ -10,6 +10,7 @@ import dev.genloom.api.SpeechToText;
 import dev.genloom.api.Transcript;
 import dev.genloom.api.TranscriptionOptions;
 import dev.genloom.api.media.Audio;
+import dev.genloom.api.media.AudioStream;
 import dev.genloom.plugins.whisper.features.LogMelSpectrogram;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.Tokenizer;
@@ -90,6 +91,17 @@ final class WhisperModel implements SpeechToText {
     @Override
     public Transcript transcribe(Audio audio, TranscriptionOptions options, SegmentListener listener) {
         Objects.requireNonNull(audio, "audio");
+        return transcribe(AudioStream.of(audio), options, listener);
+    }
+
+    /**
+     * Reads the stream as it transcribes: mono at the model's rate a block at a time, one window
+     * (and a sample) held at once, so memory is bounded whatever the length. With {@code vad}, the
+     * voice-activity pass reads the whole sound first (16 kHz mono floats, 64 KB a second).
+     */
+    @Override
+    public Transcript transcribe(AudioStream audio, TranscriptionOptions options, SegmentListener listener) {
+        Objects.requireNonNull(audio, "audio");
         TranscriptionOptions o = options == null ? TranscriptionOptions.defaults() : options;
         SegmentListener l = listener == null ? SegmentListener.NONE : listener;
         String language = checkLanguage(o);
@@ -99,15 +111,22 @@ final class WhisperModel implements SpeechToText {
                     "use a multilingual Whisper (without .en) for --task translate");
         }
         Transcriber.Request request = new Transcriber.Request(language, translate, o.timestamps(), o.beams());
-        if (audio.isEmpty()) {
-            return new Transcript("", language == null && !tokens.multilingual() ? "en" : language, List.of());
-        }
-        float[] samples = audio.monoAt(mel.samplingRate()).samples();
+        Transcript empty = new Transcript("", language == null && !tokens.multilingual() ? "en" : language, List.of());
+        AudioStream mono = audio.monoAt(mel.samplingRate());
         Transcriber.Outcome out;
         if (o.vad()) {
+            float[] samples = mono.readAll().samples();
+            if (samples.length == 0) {
+                return empty;
+            }
             out = vad().transcribe(samples, mel.samplingRate(), mel.samplesPerWindow(), transcriber, request, l);
         } else {
-            out = transcriber.transcribe(samples, request, l, DoubleUnaryOperator.identity());
+            SampleWindow window = SampleWindow.of(mono);
+            window.fill(0, 1);
+            if (window.end() == 0) {
+                return empty;
+            }
+            out = transcriber.transcribe(window, request, l, DoubleUnaryOperator.identity());
         }
         List<Segment> segments = o.timestamps() ? out.segments() : List.of();
         String spoken = out.language() != null ? out.language() : tokens.multilingual() ? null : "en";
