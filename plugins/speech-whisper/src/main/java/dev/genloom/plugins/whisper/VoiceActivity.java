@@ -2,9 +2,11 @@ package dev.genloom.plugins.whisper;
 
 import dev.genloom.api.Segment;
 import dev.genloom.api.SegmentListener;
+import dev.genloom.api.media.AudioStream;
 import dev.genloom.plugins.whisper.vad.SileroVad;
 import dev.genloom.plugins.whisper.vad.SpeechChunk;
 import dev.genloom.plugins.whisper.vad.SpeechRegion;
+import dev.genloom.plugins.whisper.vad.SpeechSegmenter;
 import dev.genloom.plugins.whisper.vad.VadOptions;
 import dev.genloom.spi.ModelContext;
 
@@ -37,14 +39,32 @@ final class VoiceActivity implements AutoCloseable {
         return new VoiceActivity(SileroVad.open(ctx, ctx.option(SileroVad.OPTION, String.class).orElse(null)));
     }
 
-    /** The speech regions of mono samples at {@code rate}. */
-    List<SpeechRegion> regions(float[] samples, int rate) {
-        return vad.detect(samples, rate, OPTIONS);
+    /**
+     * Transcribes the speech of a mono stream: a first pass reads it to its end, running the VAD
+     * window by window and spooling the samples to a temporary file; the speech chunks are then
+     * read back from that file one at a time. The heap holds the speech probabilities (one float
+     * per 32 ms of sound) and one chunk, whatever the length.
+     *
+     * @return null where the stream has no samples
+     */
+    Transcriber.Outcome transcribe(AudioStream mono, int windowSamples, Transcriber transcriber,
+                                   Transcriber.Request request, SegmentListener listener) {
+        int rate = mono.sampleRate();
+        try (SampleSpool spool = SampleSpool.create()) {
+            float[] probabilities = vad.probabilities(mono, spool::append);
+            if (spool.length() == 0) {
+                return null;
+            }
+            List<SpeechRegion> regions = SpeechSegmenter.regions(probabilities, SileroVad.windowSamples(rate),
+                    spool.length(), rate, OPTIONS);
+            return transcribe(SpeechChunk.pack(regions, windowSamples), spool::read, rate, transcriber, request,
+                    listener);
+        }
     }
 
-    Transcriber.Outcome transcribe(float[] samples, int rate, int windowSamples, Transcriber transcriber,
-                                   Transcriber.Request request, SegmentListener listener) {
-        List<SpeechChunk> chunks = SpeechChunk.pack(regions(samples, rate), windowSamples);
+    private Transcriber.Outcome transcribe(List<SpeechChunk> chunks, SpeechChunk.Samples audio, int rate,
+                                           Transcriber transcriber, Transcriber.Request request,
+                                           SegmentListener listener) {
         StringBuilder text = new StringBuilder();
         List<Segment> segments = new ArrayList<>();
         Transcriber.Clock clock = new Transcriber.Clock();
@@ -52,7 +72,7 @@ final class VoiceActivity implements AutoCloseable {
         for (SpeechChunk chunk : chunks) {
             Transcriber.Request r = new Transcriber.Request(language, request.translate(), request.timestamps(),
                     request.beams());
-            Transcriber.Outcome o = transcriber.transcribe(chunk.extract(samples), r, listener,
+            Transcriber.Outcome o = transcriber.transcribe(chunk.extract(audio), r, listener,
                     seconds -> chunk.toOriginalSeconds(seconds, rate));
             text.append(o.text());
             segments.addAll(o.segments());

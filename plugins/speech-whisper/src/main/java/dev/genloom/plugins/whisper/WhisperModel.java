@@ -18,6 +18,8 @@ import dev.genloom.spi.Tokenizer;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.DoubleUnaryOperator;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Locale;
 
 /**
  * A Whisper export: features, encoder and decoder sessions, tokenizer and token ids, and (opened on
@@ -54,7 +56,7 @@ final class WhisperModel implements SpeechToText {
                     "a Whisper export carries its tokenizer (tokenizer.json) beside config.json");
         }
         JsonNode pre = ctx.folder().json("preprocessor_config.json").orElseGet(
-                () -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+                () -> JsonNodeFactory.instance.objectNode());
         LogMelSpectrogram mel = LogMelSpectrogram.fromPreprocessorConfig(pre,
                 ctx.folder().path().resolve("preprocessor_config.json").toString());
         WhisperGraph graph = WhisperGraph.open(ctx);
@@ -97,7 +99,8 @@ final class WhisperModel implements SpeechToText {
     /**
      * Reads the stream as it transcribes: mono at the model's rate a block at a time, one window
      * (and a sample) held at once, so memory is bounded whatever the length. With {@code vad}, the
-     * voice-activity pass reads the whole sound first (16 kHz mono floats, 64 KB a second).
+     * voice-activity pass reads the stream first, spooling it to a temporary file (64 KB a second)
+     * from which the speech chunks are read back.
      */
     @Override
     public Transcript transcribe(AudioStream audio, TranscriptionOptions options, SegmentListener listener) {
@@ -115,11 +118,10 @@ final class WhisperModel implements SpeechToText {
         AudioStream mono = audio.monoAt(mel.samplingRate());
         Transcriber.Outcome out;
         if (o.vad()) {
-            float[] samples = mono.readAll().samples();
-            if (samples.length == 0) {
+            out = vad().transcribe(mono, mel.samplesPerWindow(), transcriber, request, l);
+            if (out == null) {
                 return empty;
             }
-            out = vad().transcribe(samples, mel.samplingRate(), mel.samplesPerWindow(), transcriber, request, l);
         } else {
             SampleWindow window = SampleWindow.of(mono);
             window.fill(0, 1);
@@ -135,7 +137,7 @@ final class WhisperModel implements SpeechToText {
 
     /** The language to decode in: checked against the model; null where a multilingual model detects it. */
     private String checkLanguage(TranscriptionOptions o) {
-        String language = o.language() == null ? null : o.language().trim().toLowerCase(java.util.Locale.ROOT);
+        String language = o.language() == null ? null : o.language().trim().toLowerCase(Locale.ROOT);
         if (!tokens.multilingual()) {
             if (language != null && !language.equals("en") && !language.equals("english")) {
                 throw GenloomException.invalidInput("model '" + info.name() + "' is English-only; it cannot "

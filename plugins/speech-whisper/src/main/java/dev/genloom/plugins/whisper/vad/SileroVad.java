@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Audio;
+import dev.genloom.api.media.AudioStream;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.ModelFolder;
 import dev.genloom.spi.SessionFactory;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Arrays;
 
 /**
  * Silero VAD (v5): speech probabilities for 16 kHz (or 8 kHz) mono audio, window by window, and the
@@ -245,6 +247,65 @@ public final class SileroVad implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The speech probability of every window of a mono stream at 16 or 8 kHz, read to its end (the
+     * last window padded with zeros): what {@link #probabilities(float[], int)} gives for the same
+     * samples in one array, with the heap holding one block of the stream. Each block read is
+     * handed to {@code read} (to keep it elsewhere), or give {@code null}.
+     */
+    public float[] probabilities(AudioStream mono, BlockSink read) {
+        GenloomException.require(mono.channels() == 1, "the VAD reads mono sound, not " + mono.channels()
+                + " channels");
+        try (Stream stream = stream(mono.sampleRate())) {
+            int window = stream.windowSamples();
+            float[] block = new float[window * 64];
+            float[] carry = new float[window]; // the start of a window that the last block cut
+            int carried = 0;
+            float[] out = new float[256];
+            int count = 0;
+            for (int n; (n = mono.read(block, block.length)) > 0; ) {
+                if (read != null) {
+                    read.accept(block, 0, n);
+                }
+                int at = 0;
+                if (carried > 0) {
+                    int take = Math.min(window - carried, n);
+                    System.arraycopy(block, 0, carry, carried, take);
+                    carried += take;
+                    at = take;
+                    if (carried < window) {
+                        continue;
+                    }
+                    out = room(out, count);
+                    out[count++] = stream.next(carry, 0, window);
+                    carried = 0;
+                }
+                for (; n - at >= window; at += window) {
+                    out = room(out, count);
+                    out[count++] = stream.next(block, at, window);
+                }
+                carried = n - at;
+                System.arraycopy(block, at, carry, 0, carried);
+            }
+            if (carried > 0) {
+                out = room(out, count);
+                out[count++] = stream.next(carry, 0, carried);
+            }
+            return Arrays.copyOf(out, count);
+        }
+    }
+
+    /** Where {@link #probabilities(AudioStream, BlockSink)} hands each block it reads. */
+    @FunctionalInterface
+    public interface BlockSink {
+        /** Takes {@code samples[offset, offset + length)}; the array is reused after the call. */
+        void accept(float[] samples, int offset, int length);
+    }
+
+    private static float[] room(float[] a, int count) {
+        return count < a.length ? a : Arrays.copyOf(a, a.length * 2);
+    }
+
     /** The speech regions of mono samples at 16 or 8 kHz. */
     public List<SpeechRegion> detect(float[] samples, int sampleRate, VadOptions options) {
         float[] p = probabilities(samples, sampleRate);
@@ -341,7 +402,7 @@ public final class SileroVad implements AutoCloseable {
             // the last samples of the previous frame are this one's context
             System.arraycopy(frame, window, frame, 0, context);
             System.arraycopy(samples, offset, frame, context, length);
-            java.util.Arrays.fill(frame, context + length, frame.length, 0f);
+            Arrays.fill(frame, context + length, frame.length, 0f);
             inputBuffer.clear();
             inputBuffer.put(frame);
             inputBuffer.flip();
@@ -380,7 +441,7 @@ public final class SileroVad implements AutoCloseable {
                 previous.close();
                 previous = null;
             }
-            java.util.Arrays.fill(frame, 0f);
+            Arrays.fill(frame, 0f);
             windows = 0;
         }
 

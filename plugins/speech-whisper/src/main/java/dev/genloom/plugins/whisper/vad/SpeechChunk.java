@@ -113,11 +113,24 @@ public final class SpeechChunk {
         Objects.requireNonNull(audio, "audio");
         GenloomException.require(originalEnd() <= audio.length, "the chunk reaches sample " + originalEnd()
                 + " but the audio has " + audio.length);
+        return extract((start, into, offset, length) -> System.arraycopy(audio, (int) start, into, offset, length));
+    }
+
+    /** The packed audio, its pieces read from where the original audio is kept. */
+    public float[] extract(Samples audio) {
+        Objects.requireNonNull(audio, "audio");
         float[] out = new float[Math.toIntExact(packedLength)];
         for (int i = 0; i < lengths.length; i++) {
-            System.arraycopy(audio, (int) originalStarts[i], out, (int) packedStarts[i], (int) lengths[i]);
+            audio.read(originalStarts[i], out, (int) packedStarts[i], (int) lengths[i]);
         }
         return out;
+    }
+
+    /** The original audio, read by range: an array, or a file it was spooled to. */
+    @FunctionalInterface
+    public interface Samples {
+        /** Fills {@code into[offset, offset + length)} with the samples from {@code start}. */
+        void read(long start, float[] into, int offset, int length);
     }
 
     /**

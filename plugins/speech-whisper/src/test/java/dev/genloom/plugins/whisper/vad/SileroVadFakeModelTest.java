@@ -1,5 +1,6 @@
 package dev.genloom.plugins.whisper.vad;
 
+import dev.genloom.api.media.AudioStream;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.ModelInfo;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,6 +118,64 @@ class SileroVadFakeModelTest {
             }
             GenloomException rate = assertThrows(GenloomException.class, () -> vad.probabilities(samples, 44_100));
             assertTrue(rate.getMessage().contains("44100"), rate.getMessage());
+        }
+    }
+
+    /** A mono stream over an array that hands out blocks of random sizes, cut anywhere in a window. */
+    static AudioStream ragged(float[] samples, int rate, long seed) {
+        Random sizes = new Random(seed);
+        return new AudioStream() {
+            int at;
+
+            @Override
+            public int sampleRate() {
+                return rate;
+            }
+
+            @Override
+            public int channels() {
+                return 1;
+            }
+
+            @Override
+            public int read(float[] buffer, int frames) {
+                if (at == samples.length) {
+                    return -1;
+                }
+                int n = Math.min(Math.min(frames, 1 + sizes.nextInt(1500)), samples.length - at);
+                System.arraycopy(samples, at, buffer, 0, n);
+                at += n;
+                return n;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void aStreamReadInRaggedBlocksGivesTheProbabilitiesOfTheArray() {
+        Path file = fakeVad(dir.resolve("fake-stream.onnx"));
+        Random random = new Random(5);
+        float[] samples = new float[512 * 300 + 77];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = random.nextFloat() * 2 - 1;
+        }
+        try (SileroVad vad = SileroVad.open(genloom.sessions(), file)) {
+            for (int rate : new int[] {16_000, 8_000}) {
+                float[] whole = vad.probabilities(samples, rate);
+                float[] seen = new float[samples.length];
+                int[] count = {0};
+                float[] streamed = vad.probabilities(ragged(samples, rate, rate), (block, offset, length) -> {
+                    System.arraycopy(block, offset, seen, count[0], length);
+                    count[0] += length;
+                });
+                assertArrayEquals(whole, streamed, rate + " Hz");
+                assertEquals(samples.length, count[0]);
+                assertArrayEquals(samples, seen, "every block is handed on, in order");
+            }
+            assertEquals(0, vad.probabilities(ragged(new float[0], 16_000, 1), null).length);
         }
     }
 
