@@ -1,5 +1,6 @@
 package dev.genloom.spi;
 
+import java.lang.invoke.MethodType;
 import dev.genloom.api.GenloomException;
 
 import java.math.BigDecimal;
@@ -60,7 +61,7 @@ public final class LoadOptions {
             return Optional.empty();
         }
         @SuppressWarnings("unchecked")
-        Class<T> boxed = (Class<T>) box(type);
+        Class<T> boxed = (Class<T>) MethodType.methodType(type).wrap().returnType();
         return Optional.of(boxed.cast(convert(value, boxed, key, model)));
     }
 
@@ -103,21 +104,6 @@ public final class LoadOptions {
         return out;
     }
 
-    private static Class<?> box(Class<?> type) {
-        if (type == boolean.class) {
-            return Boolean.class;
-        }
-        if (type == int.class) {
-            return Integer.class;
-        }
-        if (type == long.class) {
-            return Long.class;
-        }
-        if (type == double.class) {
-            return Double.class;
-        }
-        return type;
-    }
 
     private static Object convert(Object value, Class<?> type, String key, String model) {
         if (type == Boolean.class) {

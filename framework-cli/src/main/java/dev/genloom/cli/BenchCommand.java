@@ -12,6 +12,16 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genloom.api.ErrorKind;
+import dev.genloom.api.GenloomException;
+import dev.genloom.api.media.Audio;
+import dev.genloom.cli.bench.SpeechBench;
+import dev.genloom.cli.bench.TextGenerationBench;
+import dev.genloom.cli.io.Values;
+import java.nio.file.Path;
+import java.util.List;
 
 @Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class, BenchCommand.Text.class,
         BenchCommand.Speech.class})
@@ -106,16 +116,16 @@ final class BenchCommand implements Runnable {
             GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
             PrintWriter out = spec.commandLine().getOut();
             try (Genloom genloom = root.open()) {
-                java.util.List<dev.genloom.cli.bench.TextGenerationBench.Row> rows =
-                        dev.genloom.cli.bench.TextGenerationBench.measure(genloom, model, contexts, decode, repeats);
+                List<TextGenerationBench.Row> rows =
+                        TextGenerationBench.measure(genloom, model, contexts, decode, repeats);
                 String device = genloom.sessions().device();
                 int threads = genloom.config().intraOpThreads();
-                long rss = dev.genloom.cli.bench.TextGenerationBench.peakRssMib();
+                long rss = TextGenerationBench.peakRssMib();
                 if (root.json()) {
-                    com.fasterxml.jackson.databind.node.ObjectNode node = JsonNodeFactory.instance.objectNode()
+                    ObjectNode node = JsonNodeFactory.instance.objectNode()
                             .put("model", model).put("device", device).put("intraOpThreads", threads)
                             .put("peakRssMib", rss);
-                    com.fasterxml.jackson.databind.node.ArrayNode list = node.putArray("contexts");
+                    ArrayNode list = node.putArray("contexts");
                     for (var r : rows) {
                         list.addObject().put("context", r.context()).put("prefillTokensPerSecond", r.prefillTokensPerSecond())
                                 .put("decodeTokens", r.decodeTokens()).put("decodeTokensPerSecond", r.decodeTokensPerSecond())
@@ -156,7 +166,7 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--audio", paramLabel = "FILE", description = "audio to transcribe (default: a speech-like "
                 + "synthetic clip of --seconds)")
-        java.nio.file.Path audio;
+        Path audio;
 
         @Option(names = "--seconds", defaultValue = "60", paramLabel = "S",
                 description = "length of the synthetic clip (default: ${DEFAULT-VALUE})")
@@ -181,9 +191,9 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
             PrintWriter out = spec.commandLine().getOut();
-            dev.genloom.api.media.Audio clip = audio == null ? null : dev.genloom.cli.io.Values.readAudio(audio);
+            Audio clip = audio == null ? null : Values.readAudio(audio);
             try (Genloom genloom = root.open()) {
-                dev.genloom.cli.bench.SpeechBench.Result r = dev.genloom.cli.bench.SpeechBench.measure(
+                SpeechBench.Result r = SpeechBench.measure(
                         genloom, model, clip, seconds, timestamps, beams, repeats);
                 String device = genloom.sessions().device();
                 int threads = genloom.config().intraOpThreads();
@@ -191,18 +201,18 @@ final class BenchCommand implements Runnable {
                 String bareSkipped = null;
                 if (bare) {
                     try {
-                        bareMs = dev.genloom.cli.bench.SpeechBench.bareDecoderMillisPerToken(genloom, model, 224,
+                        bareMs = SpeechBench.bareDecoderMillisPerToken(genloom, model, 224,
                                 repeats);
-                    } catch (dev.genloom.api.GenloomException e) {
-                        if (e.kind() != dev.genloom.api.ErrorKind.INVALID_INPUT) {
+                    } catch (GenloomException e) {
+                        if (e.kind() != ErrorKind.INVALID_INPUT) {
                             throw e;
                         }
                         bareSkipped = e.getMessage(); // e.g. a merged-only export: no pair to loop over
                     }
                 }
-                long rss = dev.genloom.cli.bench.TextGenerationBench.peakRssMib();
+                long rss = TextGenerationBench.peakRssMib();
                 if (root.json()) {
-                    com.fasterxml.jackson.databind.node.ObjectNode node = JsonNodeFactory.instance.objectNode();
+                    ObjectNode node = JsonNodeFactory.instance.objectNode();
                     if (Double.isNaN(bareMs)) {
                         node.putNull("bareDecoderMillisPerToken");
                     } else {

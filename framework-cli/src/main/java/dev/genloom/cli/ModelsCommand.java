@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 @Command(name = "models", description = "List the model folders found in the model directories, and which plugin "
         + "loads each; with --catalog, the models of the catalog that `genloom fetch` can download.")
@@ -43,7 +44,7 @@ final class ModelsCommand extends RuntimeCommand implements Callable<Integer> {
                 ArrayNode list = node.putArray("models");
                 for (ModelListing m : models) {
                     ObjectNode o = list.addObject().put("name", m.name()).put("path", m.path().toString())
-                            .put("status", m.status().name().toLowerCase(java.util.Locale.ROOT));
+                            .put("status", m.status().name().toLowerCase(Locale.ROOT));
                     o.put("family", m.family() == null ? null : m.family().name());
                     o.put("plugin", m.family() == null ? null : m.family().pluginId());
                     o.put("detail", m.detail());

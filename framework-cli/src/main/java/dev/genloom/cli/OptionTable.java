@@ -1,5 +1,6 @@
 package dev.genloom.cli;
 
+import java.lang.invoke.MethodType;
 import dev.genloom.api.task.Task;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -110,7 +111,7 @@ final class OptionTable<O extends Record> {
                 // the binder takes the constants' names in any case, and lists them when one is wrong
                 b.type(String.class).paramLabel(e.label());
             } else {
-                b.type(boxed(type)).paramLabel(e.label());
+                b.type(MethodType.methodType(type).wrap().returnType()).paramLabel(e.label());
             }
             if (e.split() != null) {
                 b.splitRegex(e.split());
@@ -166,19 +167,4 @@ final class OptionTable<O extends Record> {
         return String.class;
     }
 
-    private static Class<?> boxed(Class<?> type) {
-        if (type == int.class) {
-            return Integer.class;
-        }
-        if (type == long.class) {
-            return Long.class;
-        }
-        if (type == double.class) {
-            return Double.class;
-        }
-        if (type == float.class) {
-            return Float.class;
-        }
-        return type;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.genloom.cli;
 
+import dev.genloom.zoo.testkit.EchoExport;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genloom.runtime.media.WavCodec;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -243,7 +244,7 @@ class CliTest {
     @Test
     void aFailingRunExitsWithOneAndNamesTheStep() throws IOException {
         Path models = tmp.resolve("failing-models");
-        dev.genloom.zoo.testkit.EchoModel.write(models.resolve("picky"));
+        EchoExport.write(models.resolve("picky"));
         Files.writeString(models.resolve("picky/genloom-model.yaml"), "options: {failOn: boom}\n");
         Path file = tmp.resolve("picky.yaml");
         Files.writeString(file, "name: p\ninputs: {p: text}\nsteps:\n  judge: {task: text-to-text, model: picky, input: p}\n"

@@ -1,6 +1,6 @@
 package dev.genloom.runtime;
 
-import dev.genloom.zoo.testkit.EchoModel;
+import dev.genloom.zoo.testkit.EchoExport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ public final class EchoFixtures {
     /** A models folder holding an echo model folder called {@code echo-tiny}. */
     public static Path modelsWithEcho(Path root) throws IOException {
         Path models = root.resolve("models");
-        EchoModel.write(models.resolve("echo-tiny"));
+        EchoExport.write(models.resolve("echo-tiny"));
         return models;
     }
 }

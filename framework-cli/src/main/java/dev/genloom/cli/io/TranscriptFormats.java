@@ -4,6 +4,7 @@ import dev.genloom.api.Segment;
 import dev.genloom.api.Transcript;
 
 import java.util.Locale;
+import dev.genloom.api.GenloomException;
 
 /** A transcript as plain text, SubRip (srt), WebVTT (vtt) or JSON. */
 public final class TranscriptFormats {
@@ -17,7 +18,7 @@ public final class TranscriptFormats {
             case "srt" -> srt(t);
             case "vtt" -> vtt(t);
             case "json" -> Values.toJson(t).toPrettyString() + "\n";
-            default -> throw dev.genloom.api.GenloomException.invalidInput("unknown transcript format '" + format
+            default -> throw GenloomException.invalidInput("unknown transcript format '" + format
                     + "'; formats are txt, srt, vtt, json");
         };
     }

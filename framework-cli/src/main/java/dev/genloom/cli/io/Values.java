@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import dev.genloom.runtime.media.AudioFiles;
 
 /**
  * Values of pipelines and commands to and from files and text: how a {@code --input NAME=VALUE}
@@ -59,7 +60,7 @@ public final class Values {
 
     /** Reads an audio file: WAV natively, any other format (or a video's sound) through FFmpeg. */
     public static Audio readAudio(Path file) {
-        return dev.genloom.runtime.media.AudioFiles.read(file);
+        return AudioFiles.read(file);
     }
 
     private static String readText(Path file, String where) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.Collections;
 
 /**
  * A known model: where it lives on the hub and which files make it up, per dtype variant.
@@ -39,7 +40,7 @@ public record CatalogEntry(String name, String task, String family, String repos
         files = List.copyOf(files);
         Map<String, List<CatalogFile>> copy = new LinkedHashMap<>();
         dtypes.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        dtypes = java.util.Collections.unmodifiableMap(copy);
+        dtypes = Collections.unmodifiableMap(copy);
         if (dtypes.isEmpty()) {
             throw new IllegalArgumentException("catalog entry " + name + " has no dtype variants");
         }

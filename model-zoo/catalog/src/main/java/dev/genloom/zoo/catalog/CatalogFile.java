@@ -3,6 +3,7 @@ package dev.genloom.zoo.catalog;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Locale;
 
 /**
  * One file of a catalog entry.
@@ -16,7 +17,7 @@ public record CatalogFile(String path, OptionalLong size, Optional<String> sha25
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(size, "size");
         Objects.requireNonNull(sha256, "sha256");
-        sha256 = sha256.map(s -> s.toLowerCase(java.util.Locale.ROOT));
+        sha256 = sha256.map(s -> s.toLowerCase(Locale.ROOT));
     }
 
     /** A file whose size and checksum are not known. */

@@ -33,6 +33,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.net.URI;
+import java.time.Instant;
 
 /**
  * Downloads models into the cache, as {@code <cache>/<org>/<repo>}, where the model store finds
@@ -76,7 +78,7 @@ public final class Fetcher {
 
     private final Path cache;
     private final String hub;
-    private final Source source;
+    private final FileSource source;
     private final Catalog catalog;
     private final String preferredDtype;
     private final FetchListener listener;
@@ -479,7 +481,7 @@ public final class Fetcher {
         }
         ArrayNode d = root.putArray("dtypes");
         dtypes.forEach(d::add);
-        root.put("fetched", java.time.Instant.now().toString());
+        root.put("fetched", Instant.now().toString());
         ArrayNode arr = root.putArray("files");
         byPath.keySet().stream().sorted().forEach(k -> arr.add(byPath.get(k)));
         Path tmp = staging.resolve(RECORD + ".tmp");
@@ -567,7 +569,7 @@ public final class Fetcher {
             String h = urlOrFolder.strip();
             if (h.startsWith("http://") || h.startsWith("https://")) {
                 try {
-                    GenloomException.require(java.net.URI.create(h).getHost() != null, "hub URL '" + h
+                    GenloomException.require(URI.create(h).getHost() != null, "hub URL '" + h
                             + "' has no host");
                 } catch (IllegalArgumentException e) {
                     throw GenloomException.invalidInput("hub URL '" + h + "' is not a URL: " + e.getMessage());

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Where files come from: the hub (or an HTTP mirror of it), or a folder laid out like it. */
-interface Source {
+interface FileSource {
     /** The base URL or folder, for messages. */
     String describe();
 

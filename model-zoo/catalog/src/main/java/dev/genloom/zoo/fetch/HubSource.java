@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * hub's own host only, never to the CDN it redirects large files to. A read timeout bounds the
  * silence of a connection at any point: before the headers and between two pieces of the body.
  */
-final class HubSource implements Source {
+final class HubSource implements FileSource {
     private static final int MAX_REDIRECTS = 10;
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");

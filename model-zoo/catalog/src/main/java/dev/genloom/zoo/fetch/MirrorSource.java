@@ -13,12 +13,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.Comparator;
 
 /**
  * A folder laid out like the hub without revisions: {@code {dir}/{repo}/{path}}. The revision is
  * not looked at (a mirror holds one). Copies resume like downloads.
  */
-final class MirrorSource implements Source {
+final class MirrorSource implements FileSource {
     private final Path root;
 
     MirrorSource(Path root) {
@@ -60,7 +61,7 @@ final class MirrorSource implements Source {
         } catch (IOException e) {
             throw new GenloomException(ErrorKind.IO, "cannot list " + dir + ": " + e.getMessage(), null, e);
         }
-        out.sort(java.util.Comparator.comparing(RemoteFile::path));
+        out.sort(Comparator.comparing(RemoteFile::path));
         return out;
     }
 

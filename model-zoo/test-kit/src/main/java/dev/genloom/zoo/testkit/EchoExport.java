@@ -22,7 +22,7 @@ import java.util.List;
  * The tokenizer is a Hugging Face {@code WordLevel} tokenizer (lowercasing, whitespace
  * pre-tokenizer, no post-processor) over {@link #VOCABULARY}; unknown words map to {@code [UNK]}, id 0.
  */
-public final class EchoModel {
+public final class EchoExport {
 
     /** {@code model_type} in config.json. */
     public static final String MODEL_TYPE = "genloom-echo";
@@ -40,7 +40,7 @@ public final class EchoModel {
             "dog", "cat", "sun", "moon", "red", "blue", "green", "one", "two", "three",
             "good");
 
-    private EchoModel() {
+    private EchoExport() {
     }
 
     /** Writes the echo model folder into {@code folder} (created if missing) and returns it. */

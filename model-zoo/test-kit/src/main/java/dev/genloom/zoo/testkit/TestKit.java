@@ -7,7 +7,7 @@ import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
 import dev.genloom.zoo.testkit.tts.VitsModel;
-import dev.genloom.zoo.testkit.whisper.WhisperModel;
+import dev.genloom.zoo.testkit.whisper.WhisperExport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -29,7 +29,7 @@ public final class TestKit {
     public static final String CLIP_TINY = "clip-tiny";
     /** Folder name of the tiny MMS-TTS / VITS ({@link VitsModel#TINY}). */
     public static final String MMS_TTS_TINY = "mms-tts-tiny";
-    /** Folder name of the tiny Whisper ({@link WhisperModel#TINY}: encoder, decoders, merged decoder; fp32, fp16, quantized). */
+    /** Folder name of the tiny Whisper ({@link WhisperExport#TINY}: encoder, decoders, merged decoder; fp32, fp16, quantized). */
     public static final String WHISPER_TINY_KIT = "whisper-tiny-kit";
     /** Folder name of the Whisper base.en-size benchmark model ({@link #writeBenchmarkModels}). */
     public static final String WHISPER_BASE_EN_SIZE = "whisper-base-en-size";
@@ -50,7 +50,7 @@ public final class TestKit {
     /** Writes every test-kit model folder under {@code dir} and returns the folders written. */
     public static List<Path> writeAll(Path dir) {
         List<Path> written = new ArrayList<>();
-        written.add(EchoModel.write(dir.resolve(ECHO_TINY)));
+        written.add(EchoExport.write(dir.resolve(ECHO_TINY)));
         written.add(Gpt2Model.write(dir.resolve(GPT2_TINY), Gpt2Model.TINY));
         written.add(LlamaModel.write(dir.resolve(LLAMA_TINY), LlamaModel.TINY));
         written.add(ClipModel.write(dir.resolve(CLIP_TINY), ClipModel.TINY));
@@ -59,7 +59,7 @@ public final class TestKit {
                 StableDiffusionModel.TimestepType.INT64));
         written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_FLOAT_TIMESTEP), StableDiffusionModel.TINY,
                 StableDiffusionModel.TimestepType.FLOAT));
-        written.add(WhisperModel.write(dir.resolve(WHISPER_TINY_KIT), WhisperModel.TINY));
+        written.add(WhisperExport.write(dir.resolve(WHISPER_TINY_KIT), WhisperExport.TINY));
         return written;
     }
 
@@ -70,17 +70,17 @@ public final class TestKit {
      * 500 MB and 250 MB of seeded random weights; {@code clip-vit-b-32} with CLIP ViT-B/32's
      * sizes ({@link ClipModel#VIT_B_32}), {@code onnx/model.onnx}, {@code text_model.onnx} and
      * {@code vision_model.onnx}, about 600, 250 and 350 MB; and {@code whisper-tiny-en-size} with
-     * Whisper tiny.en's sizes ({@link WhisperModel#WHISPER_TINY_EN}), every fp32 file, about 410 MB; and
-     * {@code whisper-base-en-size} ({@link WhisperModel#WHISPER_BASE_EN}), every fp32 file.
+     * Whisper tiny.en's sizes ({@link WhisperExport#WHISPER_TINY_EN}), every fp32 file, about 410 MB; and
+     * {@code whisper-base-en-size} ({@link WhisperExport#WHISPER_BASE_EN}), every fp32 file.
      */
     public static List<Path> writeBenchmarkModels(Path dir) {
         return List.of(Gpt2Model.write(dir.resolve(GPT2_124M), Gpt2Model.GPT2_124M,
                         EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)),
                 ClipModel.write(dir.resolve(CLIP_VIT_B_32), ClipModel.VIT_B_32),
-                WhisperModel.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperModel.WHISPER_TINY_EN,
-                        WhisperModel.File.of(Dtype.FP32)),
-                WhisperModel.write(dir.resolve(WHISPER_BASE_EN_SIZE), WhisperModel.WHISPER_BASE_EN,
-                        WhisperModel.File.of(Dtype.FP32)));
+                WhisperExport.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperExport.WHISPER_TINY_EN,
+                        WhisperExport.File.of(Dtype.FP32)),
+                WhisperExport.write(dir.resolve(WHISPER_BASE_EN_SIZE), WhisperExport.WHISPER_BASE_EN,
+                        WhisperExport.File.of(Dtype.FP32)));
     }
 
     /**

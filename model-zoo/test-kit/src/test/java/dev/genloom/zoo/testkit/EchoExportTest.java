@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class EchoModelTest {
+class EchoExportTest {
 
     @TempDir
     static Path dir;
@@ -32,7 +32,7 @@ class EchoModelTest {
 
     @BeforeAll
     static void writeFolder() {
-        folder = EchoModel.write(dir.resolve("echo-tiny"));
+        folder = EchoExport.write(dir.resolve("echo-tiny"));
     }
 
     @Test
@@ -111,16 +111,16 @@ class EchoModelTest {
     @Test
     void vocabularyIsWhatTheTokenizerFileSays() throws IOException {
         JsonNode vocab = new ObjectMapper().readTree(folder.resolve("tokenizer.json").toFile()).path("model").path("vocab");
-        assertEquals(EchoModel.VOCABULARY.size(), vocab.size());
-        for (int id = 0; id < EchoModel.VOCABULARY.size(); id++) {
-            assertEquals(id, vocab.get(EchoModel.VOCABULARY.get(id)).asInt());
+        assertEquals(EchoExport.VOCABULARY.size(), vocab.size());
+        for (int id = 0; id < EchoExport.VOCABULARY.size(); id++) {
+            assertEquals(id, vocab.get(EchoExport.VOCABULARY.get(id)).asInt());
         }
         assertEquals(0, vocab.get("[UNK]").asInt());
     }
 
     @Test
     void writingAgainGivesTheSameBytes(@TempDir Path other) throws IOException {
-        Path again = EchoModel.write(other.resolve("echo-tiny"));
+        Path again = EchoExport.write(other.resolve("echo-tiny"));
         List<Path> files;
         try (Stream<Path> walk = Files.walk(folder)) {
             files = walk.filter(Files::isRegularFile).map(folder::relativize).sorted().toList();

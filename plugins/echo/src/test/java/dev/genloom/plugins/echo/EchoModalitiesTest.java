@@ -1,5 +1,6 @@
 package dev.genloom.plugins.echo;
 
+import dev.genloom.zoo.testkit.EchoExport;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -36,8 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.genloom.zoo.testkit.EchoModel.MODEL_TYPE;
-import static dev.genloom.zoo.testkit.EchoModel.QUANTIZED_FACTOR;
+import static dev.genloom.zoo.testkit.EchoExport.MODEL_TYPE;
+import static dev.genloom.zoo.testkit.EchoExport.QUANTIZED_FACTOR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,8 +51,8 @@ class EchoModalitiesTest {
 
     /** A context over the test kit's echo folder, opening {@code onnx/<variant>.onnx} on the CPU. */
     private ModelContext context(String variant, Map<String, Object> options) {
-        // the test kit's echo folder (its class shares the plugin's EchoModel's simple name)
-        Path folder = dev.genloom.zoo.testkit.EchoModel.write(tmp.resolve("echo-tiny"));
+        // the test kit's echo folder
+        Path folder = EchoExport.write(tmp.resolve("echo-tiny"));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         SessionFactory sessions = new SessionFactory() {
             @Override

@@ -19,6 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.nio.IntBuffer;
+import java.util.Arrays;
 
 /**
  * The decoder over one window's encoder output, for {@code rows} sequences at once (the beams):
@@ -169,7 +171,7 @@ final class DecoderRun implements AutoCloseable {
             long[][] grown = new long[rows][];
             for (int r = 0; r < rows; r++) {
                 long[] parent = sequences[from == null ? r : from[r]];
-                grown[r] = java.util.Arrays.copyOf(parent, parent.length + 1);
+                grown[r] = Arrays.copyOf(parent, parent.length + 1);
                 grown[r][parent.length] = next[r];
             }
             sequences = grown;
@@ -268,7 +270,7 @@ final class DecoderRun implements AutoCloseable {
             for (int i = 0; i < ids.length; i++) {
                 narrow[i] = Math.toIntExact(ids[i]);
             }
-            return OnnxTensor.createTensor(env, java.nio.IntBuffer.wrap(narrow), shape);
+            return OnnxTensor.createTensor(env, IntBuffer.wrap(narrow), shape);
         }
         return OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
     }

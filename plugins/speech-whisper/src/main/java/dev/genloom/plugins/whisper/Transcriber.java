@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import java.util.zip.Deflater;
+import dev.genloom.api.Transcript;
+import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Speech at 16 kHz into text, window after window. Audio of one window without timestamps is
@@ -78,8 +81,8 @@ final class Transcriber {
             decoderNanos += other.decoderNanos;
         }
 
-        dev.genloom.api.Transcript.Timings timings() {
-            return new dev.genloom.api.Transcript.Timings(windows, tokens, featureNanos, encoderNanos, decoderNanos);
+        Transcript.Timings timings() {
+            return new Transcript.Timings(windows, tokens, featureNanos, encoderNanos, decoderNanos);
         }
     }
 
@@ -92,7 +95,7 @@ final class Transcriber {
     private final int maxTokens;
 
     /** Sees every window's decoded tokens (tests check the timestamp rules on them). */
-    volatile java.util.function.Consumer<long[]> windowObserver = t -> { };
+    volatile Consumer<long[]> windowObserver = t -> { };
 
     /**
      * Test-only: every window's features computed on their own, the frames windows share computed
@@ -212,7 +215,7 @@ final class Transcriber {
             }
         } catch (OrtException e) {
             throw GenloomException.runFailed("Whisper failed on " + graph.decoderFile.getParent().getParent()
-                    + " at " + String.format(java.util.Locale.ROOT, "%.2f", (double) seek * hop / rate) + " s: "
+                    + " at " + String.format(Locale.ROOT, "%.2f", (double) seek * hop / rate) + " s: "
                     + e.getMessage(), e);
         }
         if (language == null && !tokens.multilingual()) {

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import dev.genloom.api.ErrorKind;
+import java.util.Arrays;
 
 /**
  * The special token ids of one Whisper model, from {@code generation_config.json} and
@@ -49,7 +51,7 @@ record WhisperTokens(int eot, int sot, int transcribe, int translate, int startO
         }
         boolean multilingual = gen.path("is_multilingual").asBoolean(!languages.isEmpty());
         if (multilingual && (languages.isEmpty() || transcribe < 0 || translate < 0)) {
-            throw new GenloomException(dev.genloom.api.ErrorKind.MODEL_INCOMPATIBLE, folder.path() + "/generation_config.json says is_multilingual but "
+            throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, folder.path() + "/generation_config.json says is_multilingual but "
                     + "lacks lang_to_id or task_to_id", "export the model's generation config with its tokenizer", null);
         }
         int[] suppress = ints(gen.has("suppress_tokens") ? gen.path("suppress_tokens") : config.path("suppress_tokens"));
@@ -85,7 +87,7 @@ record WhisperTokens(int eot, int sot, int transcribe, int translate, int startO
         if (!timestamps) {
             p[n++] = noTimestamps;
         }
-        return java.util.Arrays.copyOf(p, n);
+        return Arrays.copyOf(p, n);
     }
 
     private static int id(JsonNode gen, JsonNode config, String key, Tokenizer tokenizer, String token,
@@ -104,7 +106,7 @@ record WhisperTokens(int eot, int sot, int transcribe, int translate, int startO
         if (id.isPresent()) {
             return (int) id.getAsLong();
         }
-        throw new GenloomException(dev.genloom.api.ErrorKind.MODEL_INCOMPATIBLE, folder.path() + ": no " + key + " in generation_config.json or "
+        throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, folder.path() + ": no " + key + " in generation_config.json or "
                 + "config.json, and the tokenizer has no " + token, "this does not look like a Whisper export", null);
     }
 

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 
-import static dev.genloom.zoo.testkit.whisper.WhisperModel.TINY;
-import static dev.genloom.zoo.testkit.whisper.WhisperModel.write;
+import static dev.genloom.zoo.testkit.whisper.WhisperExport.TINY;
+import static dev.genloom.zoo.testkit.whisper.WhisperExport.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -3,7 +3,7 @@ package dev.genloom.plugins.whisper;
 import dev.genloom.api.GenloomException;
 import dev.genloom.runtime.Genloom;
 import dev.genloom.spi.BareDecoder;
-import dev.genloom.zoo.testkit.whisper.WhisperModel;
+import dev.genloom.zoo.testkit.whisper.WhisperExport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +22,8 @@ class WhisperBareDecoderTest {
 
     @Test
     void theBareLoopRunsTheSplitDecoderAndSaysWhatIsMissing(@TempDir Path dir) throws Exception {
-        Path kit = WhisperModel.write(dir.resolve("whisper"), WhisperModel.TINY,
-                EnumSet.of(WhisperModel.File.ENCODER, WhisperModel.File.DECODER, WhisperModel.File.DECODER_WITH_PAST));
+        Path kit = WhisperExport.write(dir.resolve("whisper"), WhisperExport.TINY,
+                EnumSet.of(WhisperExport.File.ENCODER, WhisperExport.File.DECODER, WhisperExport.File.DECODER_WITH_PAST));
         try (Genloom genloom = Genloom.builder().environment(Map.of()).device("cpu").threads(1).build()) {
             try (BareDecoder bare = genloom.bareDecoder(kit.toString())) {
                 BareDecoder.Decoded a = bare.decode(null, 12);

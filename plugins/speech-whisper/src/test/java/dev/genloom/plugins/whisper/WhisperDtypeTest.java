@@ -1,5 +1,6 @@
 package dev.genloom.plugins.whisper;
 
+import dev.genloom.zoo.testkit.whisper.WhisperExport;
 import ai.onnxruntime.OnnxJavaType;
 import dev.genloom.api.Segment;
 import dev.genloom.api.SpeechToText;
@@ -9,8 +10,8 @@ import dev.genloom.api.media.Audio;
 import dev.genloom.runtime.Genloom;
 import dev.genloom.runtime.session.OrtSessions;
 import dev.genloom.spi.Dtype;
-import dev.genloom.zoo.testkit.whisper.WhisperModel.File;
-import dev.genloom.zoo.testkit.whisper.WhisperModel.Part;
+import dev.genloom.zoo.testkit.whisper.WhisperExport.File;
+import dev.genloom.zoo.testkit.whisper.WhisperExport.Part;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,8 +54,8 @@ class WhisperDtypeTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        kit = dev.genloom.zoo.testkit.whisper.WhisperModel.write(models.resolve("whisper-tiny-kit"),
-                dev.genloom.zoo.testkit.whisper.WhisperModel.TINY);
+        kit = WhisperExport.write(models.resolve("whisper-tiny-kit"),
+                WhisperExport.TINY);
         for (Dtype d : List.of(Dtype.FP16, Dtype.QUANTIZED)) {
             Path yaml = Files.writeString(configs.resolve(id(d) + ".yaml"), "dtype: " + id(d) + "\n");
             HOSTS.put(d, Genloom.builder().configFile(yaml).environment(Map.of()).modelsDir(models)
@@ -112,8 +113,8 @@ class WhisperDtypeTest {
     @ParameterizedTest
     @EnumSource(value = Dtype.class, names = {"FP16", "QUANTIZED"})
     void theHostPreferenceLoadsWhatAFolderOfOnlyThoseFilesHolds(Dtype d) {
-        Path only = dev.genloom.zoo.testkit.whisper.WhisperModel.write(models.resolve("whisper-only-" + id(d)),
-                dev.genloom.zoo.testkit.whisper.WhisperModel.TINY, File.of(d));
+        Path only = WhisperExport.write(models.resolve("whisper-only-" + id(d)),
+                WhisperExport.TINY, File.of(d));
         assertTrue(Files.notExists(only.resolve("onnx/encoder_model.onnx")), "no fp32 file in " + only);
         Audio a = Audio.mono(babble(7, 41), RATE);
         for (TranscriptionOptions o : List.of(TranscriptionOptions.defaults(), TIMED)) {

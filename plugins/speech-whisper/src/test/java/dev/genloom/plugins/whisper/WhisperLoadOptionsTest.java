@@ -1,5 +1,6 @@
 package dev.genloom.plugins.whisper;
 
+import dev.genloom.zoo.testkit.whisper.WhisperExport;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +26,8 @@ class WhisperLoadOptionsTest {
 
     @BeforeAll
     static void setUp() {
-        kit = dev.genloom.zoo.testkit.whisper.WhisperModel.write(models.resolve("whisper-kit"),
-                dev.genloom.zoo.testkit.whisper.WhisperModel.TINY);
+        kit = WhisperExport.write(models.resolve("whisper-kit"),
+                WhisperExport.TINY);
     }
 
     static boolean merged(Map<String, Object> options) {
@@ -61,7 +62,7 @@ class WhisperLoadOptionsTest {
     @Test
     void aDecoderWithPastWithoutThePastInputsIsRefusedNamingThem() throws Exception {
         Path broken = models.resolve("whisper-no-past");
-        dev.genloom.zoo.testkit.whisper.WhisperModel.write(broken, dev.genloom.zoo.testkit.whisper.WhisperModel.TINY);
+        WhisperExport.write(broken, WhisperExport.TINY);
         Path withPast = broken.resolve("onnx/decoder_with_past_model.onnx");
         Files.copy(broken.resolve("onnx/decoder_model.onnx"), withPast, StandardCopyOption.REPLACE_EXISTING);
         GenloomException e = assertThrows(GenloomException.class, () -> Direct.open(broken, Map.of()).close());

@@ -1,5 +1,6 @@
 package dev.genloom.plugins.whisper;
 
+import dev.genloom.zoo.testkit.whisper.WhisperExport;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.Segment;
@@ -8,8 +9,8 @@ import dev.genloom.api.Transcript;
 import dev.genloom.api.TranscriptionOptions;
 import dev.genloom.api.media.Audio;
 import dev.genloom.runtime.Genloom;
-import dev.genloom.zoo.testkit.whisper.WhisperModel.Config;
-import dev.genloom.zoo.testkit.whisper.WhisperTokens;
+import dev.genloom.zoo.testkit.whisper.WhisperExport.Config;
+import dev.genloom.zoo.testkit.whisper.WhisperTokenLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,23 +46,23 @@ class WhisperTestKitTest {
 
     /** Tiny multilingual Whisper: the kit's sizes with several language tokens. */
     static final Config MULTI = new Config(32, 2, 2, 4, 64, 80, 3000, 448,
-            256 + WhisperTokens.MERGES + WhisperTokens.specialCount(5), List.of("en", "de", "fr", "es", "ja"),
+            256 + WhisperTokenLayout.MERGES + WhisperTokenLayout.specialCount(5), List.of("en", "de", "fr", "es", "ja"),
             true, 7);
 
     @BeforeAll
     static void setUp() {
-        kit = dev.genloom.zoo.testkit.whisper.WhisperModel.write(models.resolve("whisper-tiny-kit"),
-                dev.genloom.zoo.testkit.whisper.WhisperModel.TINY);
-        merged = dev.genloom.zoo.testkit.whisper.WhisperModel.write(models.resolve("whisper-merged"),
-                dev.genloom.zoo.testkit.whisper.WhisperModel.TINY,
-                EnumSet.of(dev.genloom.zoo.testkit.whisper.WhisperModel.File.ENCODER,
-                        dev.genloom.zoo.testkit.whisper.WhisperModel.File.DECODER_MERGED));
-        split = dev.genloom.zoo.testkit.whisper.WhisperModel.write(models.resolve("whisper-split"),
-                dev.genloom.zoo.testkit.whisper.WhisperModel.TINY,
-                EnumSet.of(dev.genloom.zoo.testkit.whisper.WhisperModel.File.ENCODER,
-                        dev.genloom.zoo.testkit.whisper.WhisperModel.File.DECODER,
-                        dev.genloom.zoo.testkit.whisper.WhisperModel.File.DECODER_WITH_PAST));
-        multilingual = dev.genloom.zoo.testkit.whisper.WhisperModel.write(models.resolve("whisper-multi"), MULTI);
+        kit = WhisperExport.write(models.resolve("whisper-tiny-kit"),
+                WhisperExport.TINY);
+        merged = WhisperExport.write(models.resolve("whisper-merged"),
+                WhisperExport.TINY,
+                EnumSet.of(WhisperExport.File.ENCODER,
+                        WhisperExport.File.DECODER_MERGED));
+        split = WhisperExport.write(models.resolve("whisper-split"),
+                WhisperExport.TINY,
+                EnumSet.of(WhisperExport.File.ENCODER,
+                        WhisperExport.File.DECODER,
+                        WhisperExport.File.DECODER_WITH_PAST));
+        multilingual = WhisperExport.write(models.resolve("whisper-multi"), MULTI);
         genloom = Genloom.builder().environment(Map.of()).modelsDir(models).device("cpu").threads(1).build();
     }
 
@@ -106,8 +107,8 @@ class WhisperTestKitTest {
     @Test
     void cachedAndUncachedDecodingGiveTheSameTokens() throws Exception {
         float[] samples = babble(6, 2);
-        try (dev.genloom.plugins.whisper.WhisperModel cached = Direct.open(kit, Map.of());
-             dev.genloom.plugins.whisper.WhisperModel full = Direct.open(kit, Map.of("cache", false))) {
+        try (WhisperModel cached = Direct.open(kit, Map.of());
+             WhisperModel full = Direct.open(kit, Map.of("cache", false))) {
             long[] timed = cached.tokens().prompt("en", false, true);
             long[] plain = cached.tokens().prompt("en", false, false);
             List<WindowDecoder.Settings> settings = List.of(
@@ -139,7 +140,7 @@ class WhisperTestKitTest {
     @Test
     void timestampRulesHoldOnEveryGeneratedSequence() {
         List<long[]> windows = new ArrayList<>();
-        try (dev.genloom.plugins.whisper.WhisperModel m = Direct.open(kit, Map.of())) {
+        try (WhisperModel m = Direct.open(kit, Map.of())) {
             m.transcriber.windowObserver = windows::add;
             for (int seed = 0; seed < 6; seed++) {
                 m.transcribe(Audio.mono(babble(20 + seed * 7, 100 + seed), RATE), TIMED.withBeams(1 + seed % 3));
@@ -292,16 +293,16 @@ class WhisperTestKitTest {
     @Test
     void aFolderThatDoesNotFitIsRefusedNamingWhatIsMissing() throws Exception {
         Path broken = models.resolve("whisper-no-decoder");
-        dev.genloom.zoo.testkit.whisper.WhisperModel.write(broken, dev.genloom.zoo.testkit.whisper.WhisperModel.TINY,
-                EnumSet.of(dev.genloom.zoo.testkit.whisper.WhisperModel.File.ENCODER,
-                        dev.genloom.zoo.testkit.whisper.WhisperModel.File.DECODER));
+        WhisperExport.write(broken, WhisperExport.TINY,
+                EnumSet.of(WhisperExport.File.ENCODER,
+                        WhisperExport.File.DECODER));
         GenloomException e = assertThrows(GenloomException.class, () -> stt(broken, Map.of()));
         assertEquals(ErrorKind.MODEL_INCOMPATIBLE, e.kind());
         assertTrue(e.getMessage().contains("decoder_model_merged"), e.getMessage());
 
         // a decoder in the encoder's place: its inputs are named
         Path swapped = models.resolve("whisper-swapped");
-        dev.genloom.zoo.testkit.whisper.WhisperModel.write(swapped, dev.genloom.zoo.testkit.whisper.WhisperModel.TINY);
+        WhisperExport.write(swapped, WhisperExport.TINY);
         Files.copy(swapped.resolve("onnx/decoder_model.onnx"), swapped.resolve("onnx/encoder_model.onnx"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         GenloomException s = assertThrows(GenloomException.class, () -> stt(swapped, Map.of()));
@@ -321,7 +322,7 @@ class WhisperTestKitTest {
 
     /** The token ids the rules speak of, from the model under test. */
     record WhisperTokensView(long begin, int maxInitial) {
-        WhisperTokensView(dev.genloom.plugins.whisper.WhisperModel m) {
+        WhisperTokensView(WhisperModel m) {
             this(m.tokens().timestampBegin(), m.tokens().maxInitialTimestampIndex());
         }
 

@@ -1,11 +1,12 @@
 package dev.genloom.plugins.whisper;
 
-import dev.genloom.zoo.testkit.whisper.WhisperModel;
+import dev.genloom.zoo.testkit.whisper.WhisperExport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.EnumSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +18,15 @@ class WindowCutTest {
 
     @TempDir
     static Path dir;
-    static dev.genloom.plugins.whisper.WhisperModel model;
+    static WhisperModel model;
     static long ts;
     static long a;
     static long b;
 
     @BeforeAll
     static void setUp() {
-        Path kit = WhisperModel.write(dir.resolve("kit"), WhisperModel.TINY,
-                java.util.EnumSet.of(WhisperModel.File.ENCODER, WhisperModel.File.DECODER_MERGED));
+        Path kit = WhisperExport.write(dir.resolve("kit"), WhisperExport.TINY,
+                EnumSet.of(WhisperExport.File.ENCODER, WhisperExport.File.DECODER_MERGED));
         model = Direct.open(kit, Map.of());
         ts = model.tokens().timestampBegin();
         a = 'a';

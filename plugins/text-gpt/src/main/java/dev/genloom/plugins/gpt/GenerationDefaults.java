@@ -6,6 +6,7 @@ import dev.genloom.api.TextOptions;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.List;
 
 /**
  * What {@code generation_config.json} and {@code config.json} say about generation, and how a
@@ -109,7 +110,7 @@ record GenerationDefaults(long[] eosIds, long padId, int context, Integer maxNew
     /** Resolved generation settings; nothing null. */
     record Settings(int maxNewTokens, int minNewTokens, boolean doSample, double temperature, int topK, double topP,
                     double minP, double repetitionPenalty, int noRepeatNgramSize, long seed,
-                    java.util.List<String> stop, boolean truncatePrompt) {
+                    List<String> stop, boolean truncatePrompt) {
     }
 
     @Override

@@ -6,7 +6,7 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.api.TextOptions;
 import dev.genloom.api.TextToText;
 import dev.genloom.runtime.Genloom;
-import dev.genloom.zoo.testkit.EchoModel;
+import dev.genloom.zoo.testkit.EchoExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
 import org.junit.jupiter.api.AfterAll;
@@ -279,7 +279,7 @@ class GptTestKitTest {
     void aFolderWithoutTheDecoderInputsIsRefusedNamingThem() throws Exception {
         Path broken = models.resolve("broken-gpt2");
         Gpt2Model.write(broken, Gpt2Model.TINY, Set.of(dev.genloom.zoo.testkit.lm.DecoderExport.Variant.MODEL));
-        Path echo = EchoModel.write(models.resolve("echo-for-broken"));
+        Path echo = EchoExport.write(models.resolve("echo-for-broken"));
         Files.copy(echo.resolve("onnx/model.onnx"), broken.resolve("onnx/model.onnx"),
                 StandardCopyOption.REPLACE_EXISTING);
         GenloomException e = assertThrows(GenloomException.class, () -> lm("broken-gpt2"));
@@ -319,6 +319,6 @@ class GptTestKitTest {
     void recognisesDecoderOnlyFoldersOnly() {
         assertEquals("gpt", genloom.resolve(models.resolve("gpt2-tiny").toString(), null).family().name());
         assertEquals("gpt", genloom.resolve(models.resolve("llama-tiny").toString(), null).family().name());
-        assertNotEquals("gpt", Stream.of(EchoModel.MODEL_TYPE).findFirst().orElseThrow());
+        assertNotEquals("gpt", Stream.of(EchoExport.MODEL_TYPE).findFirst().orElseThrow());
     }
 }

@@ -5,6 +5,7 @@ import dev.genloom.zoo.testkit.lm.Blocks;
 import dev.genloom.zoo.testkit.lm.Weights;
 import java.util.List;
 import java.util.Objects;
+import java.util.Arrays;
 
 /**
  * Convolutional building blocks of the diffusers UNet and VAE, written as plain ONNX operators
@@ -61,7 +62,7 @@ public final class ConvBlocks {
         }
         String grouped = b.reshape(x, 0, groups, -1);
         float[] ones = new float[(int) groups];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         String unitScale = w.fixedParam("const_ones_" + groups, ones, groups);
         String zeroBias = w.fixedParam("const_zeros_" + groups, new float[(int) groups], groups);
         String normed = b.op("InstanceNormalization", List.of(grouped, unitScale, zeroBias), Attribute.of("epsilon", eps));

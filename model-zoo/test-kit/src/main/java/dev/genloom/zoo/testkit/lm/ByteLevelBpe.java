@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import dev.genloom.zoo.testkit.BpeTrainer;
+import java.util.Set;
 
 /**
  * A small byte-level BPE tokenizer in the Hugging Face {@code tokenizer.json} format, as GPT-2
@@ -196,7 +198,7 @@ public final class ByteLevelBpe {
             words.add(symbols);
             freqs.add(e.getValue());
         }
-        return dev.genloom.zoo.testkit.BpeTrainer.learn(words, freqs, java.util.Set.of(alphabet), count);
+        return BpeTrainer.learn(words, freqs, Set.of(alphabet), count);
     }
 
     private static List<String> splitWords(String text) {

@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.genloom.zoo.onnx.Attribute;
 
 /**
  * A GPT-2 style model folder as Transformers.js / Optimum export it, with seeded random weights:
@@ -105,7 +106,7 @@ public final class Gpt2Model {
 
     static DecoderExport.Outputs body(Blocks b, DecoderExport.Inputs in, Config c) {
         String wte = b.embeddingTable("transformer.wte", c.vocabSize(), c.hidden());
-        String tokens = b.op("Gather", List.of(wte, in.inputIds()), dev.genloom.zoo.onnx.Attribute.of("axis", 0));
+        String tokens = b.op("Gather", List.of(wte, in.inputIds()), Attribute.of("axis", 0));
         String positions = b.positionEmbedding(in.positionIds(), "transformer.wpe", c.positions(), c.hidden());
         String h = b.add(tokens, positions);
         String mask = b.causalMask(in.inputIds(), in.attentionMask());

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The constant values of a generated model: learned parameters (seeded random) and small
@@ -193,7 +194,7 @@ public final class Weights {
         return constant(key, () -> Tensor.floatScalar(value));
     }
 
-    private String constant(String key, java.util.function.Supplier<Tensor> make) {
+    private String constant(String key, Supplier<Tensor> make) {
         return constants.computeIfAbsent(key, k -> {
             graph.initializer(k, make.get());
             return k;

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * A VITS text-to-speech folder laid out as the MMS-TTS models ({@code facebook/mms-tts-*}) are
@@ -123,7 +124,7 @@ public final class VitsModel {
     /** The character ids of {@code text} as {@code VitsTokenizer} gives them: lowercased, unknown characters dropped, blanks (0) interspersed. */
     public static long[] encode(String text, boolean addBlank) {
         List<Long> ids = new ArrayList<>();
-        for (char ch : text.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+        for (char ch : text.toLowerCase(Locale.ROOT).toCharArray()) {
             int id = CHARACTERS.indexOf(ch);
             if (id > 0) {
                 ids.add((long) id);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The JSON files of a Whisper folder, with Transformers' keys: {@code config.json},
  * {@code generation_config.json}, {@code preprocessor_config.json}, {@code tokenizer_config.json}.
- * Token ids come from {@link WhisperTokens}, so they agree with {@code tokenizer.json}.
+ * Token ids come from {@link WhisperTokenLayout}, so they agree with {@code tokenizer.json}.
  */
 final class WhisperConfigs {
 
@@ -21,10 +21,10 @@ final class WhisperConfigs {
     private WhisperConfigs() {
     }
 
-    static ObjectNode config(WhisperModel.Config c) {
-        WhisperTokens t = c.tokens();
+    static ObjectNode config(WhisperExport.Config c) {
+        WhisperTokenLayout t = c.tokens();
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("model_type", WhisperModel.MODEL_TYPE);
+        o.put("model_type", WhisperExport.MODEL_TYPE);
         o.putArray("architectures").add("WhisperForConditionalGeneration");
         o.put("activation_function", "gelu");
         o.put("d_model", c.dModel());
@@ -52,14 +52,14 @@ final class WhisperConfigs {
         return o;
     }
 
-    static ObjectNode generationConfig(WhisperModel.Config c) {
-        WhisperTokens t = c.tokens();
+    static ObjectNode generationConfig(WhisperExport.Config c) {
+        WhisperTokenLayout t = c.tokens();
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         ArrayNode heads = o.putArray("alignment_heads");
         for (int layer = c.decoderLayers() / 2; layer < c.decoderLayers(); layer++) {
             heads.addArray().add(layer).add(0);
         }
-        o.putArray("begin_suppress_tokens").add(WhisperTokens.byteToken(' ')).add(t.eot());
+        o.putArray("begin_suppress_tokens").add(WhisperTokenLayout.byteToken(' ')).add(t.eot());
         o.put("bos_token_id", t.eot());
         o.put("decoder_start_token_id", t.sot());
         o.put("eos_token_id", t.eot());
@@ -78,12 +78,12 @@ final class WhisperConfigs {
         o.put("prev_sot_token_id", t.startOfPrev());
         o.put("return_timestamps", false);
         ArrayNode suppress = o.putArray("suppress_tokens");
-        SUPPRESSED_SYMBOLS.chars().sorted().forEach(ch -> suppress.add(WhisperTokens.byteToken((char) ch)));
+        SUPPRESSED_SYMBOLS.chars().sorted().forEach(ch -> suppress.add(WhisperTokenLayout.byteToken((char) ch)));
         suppress.add(t.sot()).add(t.translate()).add(t.transcribe()).add(t.startOfLm()).add(t.startOfPrev()).add(t.noCaptions());
         return o;
     }
 
-    static ObjectNode preprocessorConfig(WhisperModel.Config c) {
+    static ObjectNode preprocessorConfig(WhisperExport.Config c) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         int samples = c.frames() * HOP_LENGTH;
         o.put("chunk_length", samples / SAMPLING_RATE);
@@ -101,14 +101,14 @@ final class WhisperConfigs {
         return o;
     }
 
-    static ObjectNode tokenizerConfig(WhisperModel.Config c) {
+    static ObjectNode tokenizerConfig(WhisperExport.Config c) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("add_prefix_space", false);
         o.set("added_tokens_decoder", c.tokens().tokenizer().addedTokensDecoder());
-        o.put("bos_token", WhisperTokens.EOT);
-        o.put("eos_token", WhisperTokens.EOT);
-        o.put("pad_token", WhisperTokens.EOT);
-        o.put("unk_token", WhisperTokens.EOT);
+        o.put("bos_token", WhisperTokenLayout.EOT);
+        o.put("eos_token", WhisperTokenLayout.EOT);
+        o.put("pad_token", WhisperTokenLayout.EOT);
+        o.put("unk_token", WhisperTokenLayout.EOT);
         o.put("clean_up_tokenization_spaces", true);
         o.put("model_max_length", 1024);
         o.put("processor_class", "WhisperProcessor");

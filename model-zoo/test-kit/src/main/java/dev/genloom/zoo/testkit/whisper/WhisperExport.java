@@ -77,7 +77,7 @@ import java.util.Set;
  * <p>Not imitated: the {@code decoder_attentions.*} / {@code cross_attentions.*} outputs some
  * exports add for word timestamps; the float16 arithmetic of a real fp16 export.
  */
-public final class WhisperModel {
+public final class WhisperExport {
 
     public static final String MODEL_TYPE = "whisper";
 
@@ -223,7 +223,7 @@ public final class WhisperModel {
      * Sizes and seed. {@code languages} are the language tokens in the vocabulary (Whisper's
      * order; the {@code .en} models have all of them too), {@code multilingual} what
      * {@code generation_config.is_multilingual} says. The special tokens take the last
-     * {@code 2 + languages + 6 + 1501} ids of {@code vocabSize} (see {@link WhisperTokens}).
+     * {@code 2 + languages + 6 + 1501} ids of {@code vocabSize} (see {@link WhisperTokenLayout}).
      */
     public record Config(int dModel, int encoderLayers, int decoderLayers, int heads, int ffnDim,
                          int melBins, int frames, int targetPositions, int vocabSize,
@@ -239,10 +239,10 @@ public final class WhisperModel {
             if (languages.isEmpty()) {
                 throw new IllegalArgumentException("at least one language token is needed");
             }
-            int eot = vocabSize - WhisperTokens.specialCount(languages.size());
-            if (eot < 256 + WhisperTokens.MERGES) {
+            int eot = vocabSize - WhisperTokenLayout.specialCount(languages.size());
+            if (eot < 256 + WhisperTokenLayout.MERGES) {
                 throw new IllegalArgumentException("vocab_size " + vocabSize + " leaves no room for the "
-                        + (256 + WhisperTokens.MERGES) + " byte and merge tokens before the specials");
+                        + (256 + WhisperTokenLayout.MERGES) + " byte and merge tokens before the specials");
             }
         }
 
@@ -255,8 +255,8 @@ public final class WhisperModel {
             return frames / 2;
         }
 
-        public WhisperTokens tokens() {
-            return new WhisperTokens(vocabSize, languages);
+        public WhisperTokenLayout tokens() {
+            return new WhisperTokenLayout(vocabSize, languages);
         }
     }
 
@@ -266,18 +266,18 @@ public final class WhisperModel {
      * positions, 1829 tokens (319 byte/merge tokens, then {@code <|endoftext|>} = 319, ...).
      */
     public static final Config TINY = new Config(32, 2, 2, 4, 64, 80, 3000, 448,
-            256 + WhisperTokens.MERGES + WhisperTokens.specialCount(1), List.of("en"), false, 42);
+            256 + WhisperTokenLayout.MERGES + WhisperTokenLayout.specialCount(1), List.of("en"), false, 42);
     /** Whisper tiny.en sizes (d_model 384, 4 + 4 layers, 6 heads, 51864 tokens), for benchmarks. */
     public static final Config WHISPER_TINY_EN = new Config(384, 4, 4, 6, 1536, 80, 3000, 448, 51864,
-            WhisperTokens.LANGUAGES, false, 42);
+            WhisperTokenLayout.LANGUAGES, false, 42);
     /** Whisper tiny (multilingual, 51865 tokens), for benchmarks. */
     public static final Config WHISPER_TINY = new Config(384, 4, 4, 6, 1536, 80, 3000, 448, 51865,
-            WhisperTokens.LANGUAGES, true, 42);
+            WhisperTokenLayout.LANGUAGES, true, 42);
     /** Whisper base.en sizes (d_model 512, 6 + 6 layers, 8 heads), for benchmarks. */
     public static final Config WHISPER_BASE_EN = new Config(512, 6, 6, 8, 2048, 80, 3000, 448, 51864,
-            WhisperTokens.LANGUAGES, false, 42);
+            WhisperTokenLayout.LANGUAGES, false, 42);
 
-    private WhisperModel() {
+    private WhisperExport() {
     }
 
     /** Writes a folder with every file: the four parts in fp32, fp16 and quantized. */
@@ -287,7 +287,7 @@ public final class WhisperModel {
 
     /** Writes the JSON files and the given model files into {@code folder}. */
     public static Path write(Path folder, Config config, Set<File> files) {
-        WhisperTokens tokens = config.tokens();
+        WhisperTokenLayout tokens = config.tokens();
         Json.write(folder.resolve("config.json"), WhisperConfigs.config(config));
         Json.write(folder.resolve("generation_config.json"), WhisperConfigs.generationConfig(config));
         Json.write(folder.resolve("preprocessor_config.json"), WhisperConfigs.preprocessorConfig(config));

@@ -22,7 +22,7 @@ import java.util.Map;
  * so that {@code eot = vocab_size - (2 + languages + 6 + 1501)}: for Whisper's 99 languages,
  * 51864 gives the {@code .en} ids and 51865 the multilingual ones.
  */
-public final class WhisperTokens {
+public final class WhisperTokenLayout {
 
     /** Merges of the kit's tokenizer: byte tokens 0-255, merged tokens 256-318. */
     public static final int MERGES = 63;
@@ -49,7 +49,7 @@ public final class WhisperTokens {
     private final int vocabSize;
     private final List<String> languages;
 
-    public WhisperTokens(int vocabSize, List<String> languages) {
+    public WhisperTokenLayout(int vocabSize, List<String> languages) {
         this.vocabSize = vocabSize;
         this.languages = List.copyOf(languages);
         if (eot() < 256 + MERGES) {

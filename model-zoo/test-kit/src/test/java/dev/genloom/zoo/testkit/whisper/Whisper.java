@@ -26,19 +26,19 @@ final class Whisper implements AutoCloseable {
 
     static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
-    final WhisperModel.Config config;
+    final WhisperExport.Config config;
     final OrtSession session;
     /** Whether the file's float IO is float16. */
     final boolean half;
 
-    Whisper(Path folder, WhisperModel.Config config, WhisperModel.File file) throws OrtException {
+    Whisper(Path folder, WhisperExport.Config config, WhisperExport.File file) throws OrtException {
         this(folder, config, file, OrtSession.SessionOptions.OptLevel.ALL_OPT);
     }
 
-    Whisper(Path folder, WhisperModel.Config config, WhisperModel.File file, OrtSession.SessionOptions.OptLevel level)
+    Whisper(Path folder, WhisperExport.Config config, WhisperExport.File file, OrtSession.SessionOptions.OptLevel level)
             throws OrtException {
         this.config = config;
-        this.half = WhisperModel.io(file.dtype()) == dev.genloom.zoo.onnx.ElementType.FLOAT16;
+        this.half = WhisperExport.io(file.dtype()) == dev.genloom.zoo.onnx.ElementType.FLOAT16;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(2);
             options.setOptimizationLevel(level);
@@ -47,7 +47,7 @@ final class Whisper implements AutoCloseable {
     }
 
     /** Seeded features {@code [1, mel, frames]} in [-1, 1). */
-    static float[] features(WhisperModel.Config c, long seed) {
+    static float[] features(WhisperExport.Config c, long seed) {
         java.util.Random r = new java.util.Random(seed);
         float[] f = new float[c.melBins() * c.frames()];
         for (int i = 0; i < f.length; i++) {
@@ -59,8 +59,8 @@ final class Whisper implements AutoCloseable {
     /** Runs the encoder on {@code features [1, mel, frames]}; returns {@code last_hidden_state} flattened. */
     float[] encode(float[] features) throws OrtException {
         try (OnnxTensor in = floatTensor(features, new long[] {1, config.melBins(), config.frames()});
-             OrtSession.Result r = session.run(Map.of(WhisperModel.INPUT_FEATURES, in))) {
-            return floats(r, WhisperModel.LAST_HIDDEN_STATE);
+             OrtSession.Result r = session.run(Map.of(WhisperExport.INPUT_FEATURES, in))) {
+            return floats(r, WhisperExport.LAST_HIDDEN_STATE);
         }
     }
 
@@ -135,12 +135,12 @@ final class Whisper implements AutoCloseable {
         try {
             OnnxTensor idTensor = OnnxTensor.createTensor(ENV, LongBuffer.wrap(ids), new long[] {1, ids.length});
             owned.add(idTensor);
-            feed.put(WhisperModel.INPUT_IDS, idTensor);
+            feed.put(WhisperExport.INPUT_IDS, idTensor);
             java.util.Set<String> inputs = session.getInputNames();
-            if (inputs.contains(WhisperModel.ENCODER_HIDDEN_STATES)) {
+            if (inputs.contains(WhisperExport.ENCODER_HIDDEN_STATES)) {
                 OnnxTensor e = encoderStates(encoderHidden);
                 owned.add(e);
-                feed.put(WhisperModel.ENCODER_HIDDEN_STATES, e);
+                feed.put(WhisperExport.ENCODER_HIDDEN_STATES, e);
             }
             for (String name : inputs) {
                 if (!name.startsWith("past_key_values.")) {
@@ -159,10 +159,10 @@ final class Whisper implements AutoCloseable {
                     feed.put(name, empty);
                 }
             }
-            if (inputs.contains(WhisperModel.USE_CACHE_BRANCH)) {
+            if (inputs.contains(WhisperExport.USE_CACHE_BRANCH)) {
                 OnnxTensor flag = OnnxTensor.createTensor(ENV, new boolean[] {useCacheBranch});
                 owned.add(flag);
-                feed.put(WhisperModel.USE_CACHE_BRANCH, flag);
+                feed.put(WhisperExport.USE_CACHE_BRANCH, flag);
             }
             return session.run(feed);
         } finally {

@@ -34,10 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and on earlier tokens (and not on later ones), rewrites are byte-identical, and the tokenizer's
  * special and timestamp tokens sit at the ids the configs name.
  */
-class WhisperModelTest {
+class WhisperExportTest {
 
     static final float TOLERANCE = 1e-4f;
-    static final WhisperModel.Config C = WhisperModel.TINY;
+    static final WhisperExport.Config C = WhisperExport.TINY;
 
     @TempDir
     static Path dir;
@@ -46,14 +46,14 @@ class WhisperModelTest {
 
     @BeforeAll
     static void writeFolder() throws OrtException {
-        folder = WhisperModel.write(dir.resolve("whisper-tiny-kit"), C);
-        try (Whisper enc = new Whisper(folder, C, WhisperModel.File.ENCODER)) {
+        folder = WhisperExport.write(dir.resolve("whisper-tiny-kit"), C);
+        try (Whisper enc = new Whisper(folder, C, WhisperExport.File.ENCODER)) {
             hidden = enc.encode(Whisper.features(C, 1));
         }
     }
 
     static long[] prompt() {
-        WhisperTokens t = C.tokens();
+        WhisperTokenLayout t = C.tokens();
         return new long[] {t.sot(), t.language("en"), t.transcribe(), t.noTimestamps()};
     }
 
@@ -68,8 +68,8 @@ class WhisperModelTest {
 
     @Test
     void encoderHasTheExportSignature() throws OrtException, IOException {
-        for (Dtype d : WhisperModel.DTYPES) {
-            try (Whisper w = new Whisper(folder, C, WhisperModel.File.of(WhisperModel.Part.ENCODER, d))) {
+        for (Dtype d : WhisperExport.DTYPES) {
+            try (Whisper w = new Whisper(folder, C, WhisperExport.File.of(WhisperExport.Part.ENCODER, d))) {
                 assertEquals(List.of("input_features"), List.copyOf(w.session.getInputNames()));
                 assertEquals(List.of("last_hidden_state"), List.copyOf(w.session.getOutputNames()));
                 expect(w.session.getInputInfo(), "input_features", io(d), new long[] {-1, 80, 3000},
@@ -80,7 +80,7 @@ class WhisperModelTest {
                         "batch_size", "", "");
             }
         }
-        for (WhisperModel.File f : WhisperModel.File.values()) {
+        for (WhisperExport.File f : WhisperExport.File.values()) {
             long size = Files.size(folder.resolve("onnx").resolve(f.fileName()));
             assertTrue(size < 1_000_000, f + " is well under 1 MB: " + size);
         }
@@ -88,15 +88,15 @@ class WhisperModelTest {
 
     @Test
     void decodersHaveTheExportSignatures() throws OrtException {
-        for (WhisperModel.File f : WhisperModel.File.values()) {
-            if (f.part() == WhisperModel.Part.ENCODER) {
+        for (WhisperExport.File f : WhisperExport.File.values()) {
+            if (f.part() == WhisperExport.Part.ENCODER) {
                 continue;
             }
-            WhisperModel.Part part = f.part();
+            WhisperExport.Part part = f.part();
             OnnxJavaType io = io(f.dtype());
-            boolean past = part != WhisperModel.Part.DECODER;
-            boolean encoderIn = part != WhisperModel.Part.DECODER_WITH_PAST;
-            boolean encoderOut = part != WhisperModel.Part.DECODER_WITH_PAST;
+            boolean past = part != WhisperExport.Part.DECODER;
+            boolean encoderIn = part != WhisperExport.Part.DECODER_WITH_PAST;
+            boolean encoderOut = part != WhisperExport.Part.DECODER_WITH_PAST;
             try (Whisper w = new Whisper(folder, C, f)) {
                 List<String> inputs = new ArrayList<>(List.of("input_ids"));
                 if (encoderIn) {
@@ -109,7 +109,7 @@ class WhisperModelTest {
                         }
                     }
                 }
-                if (part == WhisperModel.Part.DECODER_MERGED) {
+                if (part == WhisperExport.Part.DECODER_MERGED) {
                     inputs.add("use_cache_branch");
                 }
                 Map<String, NodeInfo> in = w.session.getInputInfo();
@@ -130,7 +130,7 @@ class WhisperModelTest {
                         }
                     }
                 }
-                if (part == WhisperModel.Part.DECODER_MERGED) {
+                if (part == WhisperExport.Part.DECODER_MERGED) {
                     expect(in, "use_cache_branch", OnnxJavaType.BOOL, new long[] {1}, "");
                 }
 
@@ -172,7 +172,7 @@ class WhisperModelTest {
     @Test
     void encoderOutputDependsOnEveryFrame() throws OrtException {
         assertEquals(C.sourcePositions() * C.dModel(), hidden.length);
-        try (Whisper enc = new Whisper(folder, C, WhisperModel.File.ENCODER)) {
+        try (Whisper enc = new Whisper(folder, C, WhisperExport.File.ENCODER)) {
             for (int frame : new int[] {0, C.frames() / 2 + 1, C.frames() - 1}) {
                 float[] f = Whisper.features(C, 1);
                 f[5 * C.frames() + frame] += 0.5f;                     // mel bin 5 of one frame
@@ -193,7 +193,7 @@ class WhisperModelTest {
     @Test
     void mergedPrefillThenCachedStepsGiveTheLogitsOfOneFullPass() throws OrtException {
         long[] all = concat(prompt(), NEXT);
-        try (Whisper m = new Whisper(folder, C, WhisperModel.File.DECODER_MERGED)) {
+        try (Whisper m = new Whisper(folder, C, WhisperExport.File.DECODER_MERGED)) {
             float[] full;
             try (OrtSession.Result r = m.run(all, hidden, null, false)) {
                 full = Whisper.floats(r, "logits");
@@ -222,8 +222,8 @@ class WhisperModelTest {
     @Test
     void unmergedPairDecodesLikeTheFullPass() throws OrtException {
         long[] all = concat(prompt(), NEXT);
-        try (Whisper plain = new Whisper(folder, C, WhisperModel.File.DECODER);
-             Whisper withPast = new Whisper(folder, C, WhisperModel.File.DECODER_WITH_PAST)) {
+        try (Whisper plain = new Whisper(folder, C, WhisperExport.File.DECODER);
+             Whisper withPast = new Whisper(folder, C, WhisperExport.File.DECODER_WITH_PAST)) {
             float[] full;
             try (OrtSession.Result r = plain.run(all, hidden, null, null)) {
                 full = Whisper.floats(r, "logits");
@@ -250,24 +250,24 @@ class WhisperModelTest {
 
     @Test
     void mergedBranchesEqualTheUnmergedDecoders() throws OrtException {
-        try (Whisper merged = new Whisper(folder, C, WhisperModel.File.DECODER_MERGED);
-             Whisper plain = new Whisper(folder, C, WhisperModel.File.DECODER);
-             Whisper withPast = new Whisper(folder, C, WhisperModel.File.DECODER_WITH_PAST);
+        try (Whisper merged = new Whisper(folder, C, WhisperExport.File.DECODER_MERGED);
+             Whisper plain = new Whisper(folder, C, WhisperExport.File.DECODER);
+             Whisper withPast = new Whisper(folder, C, WhisperExport.File.DECODER_WITH_PAST);
              OrtSession.Result a = merged.run(prompt(), hidden, null, false);
              OrtSession.Result b = plain.run(prompt(), hidden, null, null)) {
-            for (String name : WhisperModel.decoderOutputNames(C.decoderLayers(), true)) {
+            for (String name : WhisperExport.decoderOutputNames(C.decoderLayers(), true)) {
                 assertClose(Whisper.floats(b, name), Whisper.floats(a, name), 1e-6f, "no-cache branch " + name);
             }
             long[] step = {NEXT[0]};
             try (OrtSession.Result c = merged.run(step, hidden, a, true);
                  OrtSession.Result d = withPast.run(step, null, b, null)) {
-                for (String name : WhisperModel.decoderOutputNames(C.decoderLayers(), false)) {
+                for (String name : WhisperExport.decoderOutputNames(C.decoderLayers(), false)) {
                     assertClose(Whisper.floats(d, name), Whisper.floats(c, name), 1e-6f, "cache branch " + name);
                 }
                 for (int i = 0; i < C.decoderLayers(); i++) {
                     // the cache branch hands the cross-attention cache back unchanged
-                    assertArrayEquals(Whisper.floats(a, WhisperModel.presentEncoderKey(i)), Whisper.floats(c, WhisperModel.presentEncoderKey(i)));
-                    assertArrayEquals(Whisper.floats(a, WhisperModel.presentEncoderValue(i)), Whisper.floats(c, WhisperModel.presentEncoderValue(i)));
+                    assertArrayEquals(Whisper.floats(a, WhisperExport.presentEncoderKey(i)), Whisper.floats(c, WhisperExport.presentEncoderKey(i)));
+                    assertArrayEquals(Whisper.floats(a, WhisperExport.presentEncoderValue(i)), Whisper.floats(c, WhisperExport.presentEncoderValue(i)));
                 }
             }
         }
@@ -278,10 +278,10 @@ class WhisperModelTest {
     @Test
     void logitsDependOnTheAudio() throws OrtException {
         float[] otherHidden;
-        try (Whisper enc = new Whisper(folder, C, WhisperModel.File.ENCODER)) {
+        try (Whisper enc = new Whisper(folder, C, WhisperExport.File.ENCODER)) {
             otherHidden = enc.encode(Whisper.features(C, 2));
         }
-        try (Whisper m = new Whisper(folder, C, WhisperModel.File.DECODER_MERGED);
+        try (Whisper m = new Whisper(folder, C, WhisperExport.File.DECODER_MERGED);
              OrtSession.Result a = m.run(prompt(), hidden, null, false);
              OrtSession.Result b = m.run(prompt(), otherHidden, null, false)) {
             float diff = maxDiff(Whisper.floats(a, "logits"), Whisper.floats(b, "logits"));
@@ -296,7 +296,7 @@ class WhisperModelTest {
         firstChanged[1] = 200;
         long[] lastChanged = all.clone();
         lastChanged[all.length - 1] = 201;
-        try (Whisper m = new Whisper(folder, C, WhisperModel.File.DECODER);
+        try (Whisper m = new Whisper(folder, C, WhisperExport.File.DECODER);
              OrtSession.Result a = m.run(all, hidden, null, null);
              OrtSession.Result b = m.run(firstChanged, hidden, null, null);
              OrtSession.Result c = m.run(lastChanged, hidden, null, null)) {
@@ -316,7 +316,7 @@ class WhisperModelTest {
 
     @Test
     void rewritingGivesTheSameBytes(@TempDir Path other) throws IOException {
-        Path again = WhisperModel.write(other.resolve("whisper-tiny-kit"), C);
+        Path again = WhisperExport.write(other.resolve("whisper-tiny-kit"), C);
         List<Path> files;
         try (Stream<Path> s = Files.walk(folder)) {
             files = s.filter(Files::isRegularFile).map(folder::relativize).sorted().toList();

@@ -27,10 +27,10 @@ class WhisperRealSizeTest {
     @Test
     void tinyEnSizesGenerateLoadAndDecode(@TempDir Path dir) throws Exception {
         RealSize.assumeRoom(dir, 150L << 20);
-        WhisperModel.Config c = WhisperModel.WHISPER_TINY_EN;
+        WhisperExport.Config c = WhisperExport.WHISPER_TINY_EN;
         long start = System.nanoTime();
-        Path folder = WhisperModel.write(dir.resolve("whisper-tiny-en-size"), c,
-                EnumSet.of(WhisperModel.File.ENCODER, WhisperModel.File.DECODER_MERGED));
+        Path folder = WhisperExport.write(dir.resolve("whisper-tiny-en-size"), c,
+                EnumSet.of(WhisperExport.File.ENCODER, WhisperExport.File.DECODER_MERGED));
         double seconds = (System.nanoTime() - start) / 1e9;
         long encoderSize = Files.size(folder.resolve("onnx/encoder_model.onnx"));
         long decoderSize = Files.size(folder.resolve("onnx/decoder_model_merged.onnx"));
@@ -43,7 +43,7 @@ class WhisperRealSizeTest {
                 "encoder holds " + encoderParams + " floats: " + encoderSize + " bytes");
         assertTrue(decoderSize > 51864L * d * 4, "merged decoder holds the 51864 x 384 embedding: " + decoderSize);
 
-        WhisperTokens t = c.tokens();
+        WhisperTokenLayout t = c.tokens();
         try (HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(folder)) {
             assertArrayEquals(new long[] {50256}, tok.encode("<|endoftext|>", false, false).getIds());
             assertArrayEquals(new long[] {50257}, tok.encode("<|startoftranscript|>", false, false).getIds());
@@ -53,13 +53,13 @@ class WhisperRealSizeTest {
         }
 
         float[] hidden;
-        try (Whisper enc = new Whisper(folder, c, WhisperModel.File.ENCODER)) {
+        try (Whisper enc = new Whisper(folder, c, WhisperExport.File.ENCODER)) {
             hidden = enc.encode(Whisper.features(c, 1));
             assertEquals(1500 * 384, hidden.length);
         }
         long[] prompt = {t.sot(), t.language("en"), t.transcribe(), t.noTimestamps()};
         long[] all = {t.sot(), t.language("en"), t.transcribe(), t.noTimestamps(), 2425};
-        try (Whisper m = new Whisper(folder, c, WhisperModel.File.DECODER_MERGED)) {
+        try (Whisper m = new Whisper(folder, c, WhisperExport.File.DECODER_MERGED)) {
             TensorInfo past = (TensorInfo) m.session.getInputInfo().get("past_key_values.3.encoder.value").getInfo();
             assertArrayEquals(new long[] {-1, 6, -1, 64}, past.getShape());
             float[] full;
@@ -73,7 +73,7 @@ class WhisperRealSizeTest {
                 for (float x : expected) {
                     max = Math.max(max, Math.abs(x));
                 }
-                WhisperModelTest.assertClose(expected, m.at(Whisper.floats(step, "logits"), 0), 1e-4f * Math.max(1, max), "cached step");
+                WhisperExportTest.assertClose(expected, m.at(Whisper.floats(step, "logits"), 0), 1e-4f * Math.max(1, max), "cached step");
             }
         }
     }

@@ -1,8 +1,8 @@
 package dev.genloom.zoo.testkit.whisper;
 
-import static dev.genloom.zoo.testkit.whisper.WhisperModelTest.assertClose;
-import static dev.genloom.zoo.testkit.whisper.WhisperModelTest.concat;
-import static dev.genloom.zoo.testkit.whisper.WhisperModelTest.maxDiff;
+import static dev.genloom.zoo.testkit.whisper.WhisperExportTest.assertClose;
+import static dev.genloom.zoo.testkit.whisper.WhisperExportTest.concat;
+import static dev.genloom.zoo.testkit.whisper.WhisperExportTest.maxDiff;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +12,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.genloom.spi.Dtype;
-import dev.genloom.zoo.testkit.whisper.WhisperModel.File;
-import dev.genloom.zoo.testkit.whisper.WhisperModel.Part;
+import dev.genloom.zoo.testkit.whisper.WhisperExport.File;
+import dev.genloom.zoo.testkit.whisper.WhisperExport.Part;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +29,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The fp16 and quantized files of the tiny Whisper (their signatures are checked with the fp32
- * ones in {@link WhisperModelTest}): they hold the fp32 file's weights, so the encoder's output
+ * ones in {@link WhisperExportTest}): they hold the fp32 file's weights, so the encoder's output
  * and the decoder's logits stay close to fp32; their caches fed back give the logits of a full
  * pass; the merged decoder's branches equal the split pair of the same dtype; fp16 files really
  * hand out float16 tensors and store float16 weights.
  */
 class WhisperVariantsTest {
 
-    static final WhisperModel.Config C = WhisperModel.TINY;
+    static final WhisperExport.Config C = WhisperExport.TINY;
     /**
      * Largest difference from fp32 allowed in {@code last_hidden_state} (LayerNorm output, values
      * of order 1). Measured with ONNX Runtime 1.29: fp16 2.5e-3, quantized 4.7e-2 (per-tensor uint8
@@ -59,8 +59,8 @@ class WhisperVariantsTest {
 
     @BeforeAll
     static void writeFolder() throws OrtException {
-        folder = WhisperModel.write(dir.resolve("whisper-tiny-kit"), C);
-        for (Dtype d : WhisperModel.DTYPES) {
+        folder = WhisperExport.write(dir.resolve("whisper-tiny-kit"), C);
+        for (Dtype d : WhisperExport.DTYPES) {
             try (Whisper enc = new Whisper(folder, C, File.of(Part.ENCODER, d))) {
                 HIDDEN.put(d, enc.encode(Whisper.features(C, 1)));
             }
@@ -68,7 +68,7 @@ class WhisperVariantsTest {
     }
 
     static long[] prompt() {
-        return WhisperModelTest.prompt();
+        return WhisperExportTest.prompt();
     }
 
     @ParameterizedTest
@@ -98,8 +98,8 @@ class WhisperVariantsTest {
                         maxAbs(expected));
                 assertTrue(diff <= LOGITS_TOLERANCE.get(d), d + " " + part + " logits differ from fp32 by " + diff);
                 for (int i = 0; i < C.decoderLayers(); i++) {
-                    assertClose(Whisper.floats(a, WhisperModel.presentEncoderKey(i)),
-                            Whisper.floats(b, WhisperModel.presentEncoderKey(i)), LOGITS_TOLERANCE.get(d),
+                    assertClose(Whisper.floats(a, WhisperExport.presentEncoderKey(i)),
+                            Whisper.floats(b, WhisperExport.presentEncoderKey(i)), LOGITS_TOLERANCE.get(d),
                             d + " " + part + " cross-attention keys of layer " + i);
                 }
             }
@@ -109,7 +109,7 @@ class WhisperVariantsTest {
     @ParameterizedTest
     @EnumSource(value = Dtype.class, names = {"FP32", "FP16", "QUANTIZED"})
     void mergedCachedStepsGiveTheLogitsOfOneFullPass(Dtype d) throws OrtException {
-        long[] all = concat(prompt(), WhisperModelTest.NEXT);
+        long[] all = concat(prompt(), WhisperExportTest.NEXT);
         float[] hidden = HIDDEN.get(d);
         float tolerance = CACHE_TOLERANCE.get(d);
         try (Whisper m = new Whisper(folder, C, File.of(Part.DECODER_MERGED, d))) {
@@ -119,9 +119,9 @@ class WhisperVariantsTest {
             }
             OrtSession.Result last = m.run(prompt(), hidden, null, false);
             try {
-                for (int k = 0; k < WhisperModelTest.NEXT.length; k++) {
+                for (int k = 0; k < WhisperExportTest.NEXT.length; k++) {
                     int pos = prompt().length + k;
-                    OrtSession.Result next = m.run(new long[] {WhisperModelTest.NEXT[k]}, hidden, last, true);
+                    OrtSession.Result next = m.run(new long[] {WhisperExportTest.NEXT[k]}, hidden, last, true);
                     last.close();
                     last = next;
                     assertArrayEquals(new long[] {1, C.heads(), pos + 1, C.headDim()}, Whisper.shape(last, "present.1.decoder.value"));
@@ -136,7 +136,7 @@ class WhisperVariantsTest {
     @ParameterizedTest
     @EnumSource(value = Dtype.class, names = {"FP16", "QUANTIZED"})
     void splitPairDecodesLikeTheFullPass(Dtype d) throws OrtException {
-        long[] all = concat(prompt(), WhisperModelTest.NEXT);
+        long[] all = concat(prompt(), WhisperExportTest.NEXT);
         float[] hidden = HIDDEN.get(d);
         try (Whisper plain = new Whisper(folder, C, File.of(Part.DECODER, d));
              Whisper withPast = new Whisper(folder, C, File.of(Part.DECODER_WITH_PAST, d))) {
@@ -147,8 +147,8 @@ class WhisperVariantsTest {
             try (OrtSession.Result first = plain.run(prompt(), hidden, null, null)) {
                 OrtSession.Result last = null;
                 try {
-                    for (int k = 0; k < WhisperModelTest.NEXT.length; k++) {
-                        OrtSession.Result next = withPast.run(new long[] {WhisperModelTest.NEXT[k]}, null,
+                    for (int k = 0; k < WhisperExportTest.NEXT.length; k++) {
+                        OrtSession.Result next = withPast.run(new long[] {WhisperExportTest.NEXT[k]}, null,
                                 last == null ? first : last, first, null);
                         if (last != null) {
                             last.close();
@@ -192,19 +192,19 @@ class WhisperVariantsTest {
              Whisper withPast = new Whisper(folder, C, File.of(Part.DECODER_WITH_PAST, d), level);
              OrtSession.Result a = merged.run(prompt(), hidden, null, false);
              OrtSession.Result b = plain.run(prompt(), hidden, null, null)) {
-            for (String name : WhisperModel.decoderOutputNames(C.decoderLayers(), true)) {
+            for (String name : WhisperExport.decoderOutputNames(C.decoderLayers(), true)) {
                 assertClose(Whisper.floats(b, name), Whisper.floats(a, name), 1e-6f, d + " " + level + " no-cache branch " + name);
             }
-            long[] step = {WhisperModelTest.NEXT[0]};
+            long[] step = {WhisperExportTest.NEXT[0]};
             try (OrtSession.Result c = merged.run(step, hidden, a, true);
                  OrtSession.Result e = withPast.run(step, null, b, null)) {
-                for (String name : WhisperModel.decoderOutputNames(C.decoderLayers(), false)) {
+                for (String name : WhisperExport.decoderOutputNames(C.decoderLayers(), false)) {
                     assertClose(Whisper.floats(e, name), Whisper.floats(c, name), 1e-6f, d + " " + level + " cache branch " + name);
                 }
                 for (int i = 0; i < C.decoderLayers(); i++) {
                     // the cache branch hands the cross-attention cache back unchanged (float16 -> float32 -> float16 is exact)
-                    assertArrayEquals(Whisper.floats(a, WhisperModel.presentEncoderKey(i)), Whisper.floats(c, WhisperModel.presentEncoderKey(i)));
-                    assertArrayEquals(Whisper.floats(a, WhisperModel.presentEncoderValue(i)), Whisper.floats(c, WhisperModel.presentEncoderValue(i)));
+                    assertArrayEquals(Whisper.floats(a, WhisperExport.presentEncoderKey(i)), Whisper.floats(c, WhisperExport.presentEncoderKey(i)));
+                    assertArrayEquals(Whisper.floats(a, WhisperExport.presentEncoderValue(i)), Whisper.floats(c, WhisperExport.presentEncoderValue(i)));
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.genloom.plugins.whisper.vad;
 
 import dev.genloom.api.GenloomException;
+import java.util.Locale;
 
 /**
  * A stretch of audio holding speech, in samples of the audio it was found in: from
@@ -33,6 +34,6 @@ public record SpeechRegion(long startSample, long endSample) {
 
     /** "1.230-4.560 s" at the given rate. */
     public String toString(int sampleRate) {
-        return String.format(java.util.Locale.ROOT, "%.3f-%.3f s", startSeconds(sampleRate), endSeconds(sampleRate));
+        return String.format(Locale.ROOT, "%.3f-%.3f s", startSeconds(sampleRate), endSeconds(sampleRate));
     }
 }

@@ -1,9 +1,9 @@
 package dev.genloom.plugins.gpt.chat;
 
-import dev.genloom.plugins.gpt.chat.Values.Callable;
-import dev.genloom.plugins.gpt.chat.Values.Namespace;
-import dev.genloom.plugins.gpt.chat.Values.OpException;
-import dev.genloom.plugins.gpt.chat.Values.Undefined;
+import dev.genloom.plugins.gpt.chat.TemplateValues.Callable;
+import dev.genloom.plugins.gpt.chat.TemplateValues.Namespace;
+import dev.genloom.plugins.gpt.chat.TemplateValues.OpException;
+import dev.genloom.plugins.gpt.chat.TemplateValues.Undefined;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Collections;
 
 /** Filters, tests, global functions and methods on strings and dicts. */
 final class Builtins {
@@ -78,7 +79,7 @@ final class Builtins {
     // ---- string helpers (Python str methods) --------------------------------------------------
 
     static String strip(String s, Object chars, boolean left, boolean right) {
-        String set = chars == null || chars instanceof Undefined ? null : Values.str(chars);
+        String set = chars == null || chars instanceof Undefined ? null : TemplateValues.str(chars);
         int b = 0;
         int e = s.length();
         if (left) {
@@ -119,7 +120,7 @@ final class Builtins {
             }
             return out;
         }
-        String sep = Values.str(sepArg);
+        String sep = TemplateValues.str(sepArg);
         if (sep.isEmpty()) {
             throw new OpException("empty separator");
         }
@@ -154,9 +155,9 @@ final class Builtins {
     }
 
     static String replace(String s, Object old, Object repl, Object count) {
-        String o = Values.str(old);
-        String r = Values.str(repl);
-        long c = count == null || count instanceof Undefined ? -1 : Values.toLong(count);
+        String o = TemplateValues.str(old);
+        String r = TemplateValues.str(repl);
+        long c = count == null || count instanceof Undefined ? -1 : TemplateValues.toLong(count);
         if (c < 0) {
             return s.replace(o, r);
         }
@@ -191,7 +192,7 @@ final class Builtins {
             }
             return false;
         }
-        String a = Values.str(arg);
+        String a = TemplateValues.str(arg);
         return prefix ? s.startsWith(a) : s.endsWith(a);
     }
 
@@ -252,15 +253,15 @@ final class Builtins {
             case "index" -> (a, k) -> {
                 Object x = first(a);
                 for (int i = 0; i < l.size(); i++) {
-                    if (Values.eq(l.get(i), x)) {
+                    if (TemplateValues.eq(l.get(i), x)) {
                         return (long) i;
                     }
                 }
-                throw new OpException(Values.repr(x) + " is not in list");
+                throw new OpException(TemplateValues.repr(x) + " is not in list");
             };
             case "count" -> (a, k) -> {
                 Object x = first(a);
-                return l.stream().filter(o -> Values.eq(o, x)).count();
+                return l.stream().filter(o -> TemplateValues.eq(o, x)).count();
             };
             default -> null;
         };
@@ -271,7 +272,7 @@ final class Builtins {
             case "strip" -> (a, k) -> strip(s, arg(a, k, 0, "chars", null), true, true);
             case "lstrip" -> (a, k) -> strip(s, arg(a, k, 0, "chars", null), true, false);
             case "rstrip" -> (a, k) -> strip(s, arg(a, k, 0, "chars", null), false, true);
-            case "split" -> (a, k) -> split(s, arg(a, k, 0, "sep", null), Values.toLong(arg(a, k, 1, "maxsplit", -1L)));
+            case "split" -> (a, k) -> split(s, arg(a, k, 0, "sep", null), TemplateValues.toLong(arg(a, k, 1, "maxsplit", -1L)));
             case "splitlines" -> (a, k) -> {
                 List<Object> out = new ArrayList<>(List.of(s.split("\r\n|\n|\r", -1)));
                 if (!out.isEmpty() && out.get(out.size() - 1).equals("")) {
@@ -286,9 +287,9 @@ final class Builtins {
             case "title" -> (a, k) -> title(s);
             case "capitalize" -> (a, k) -> capitalize(s);
             case "replace" -> (a, k) -> replace(s, first(a), arg(a, k, 1, "new", ""), arg(a, k, 2, "count", null));
-            case "find" -> (a, k) -> (long) s.indexOf(Values.str(first(a)));
+            case "find" -> (a, k) -> (long) s.indexOf(TemplateValues.str(first(a)));
             case "count" -> (a, k) -> {
-                String sub = Values.str(first(a));
+                String sub = TemplateValues.str(first(a));
                 if (sub.isEmpty()) {
                     return (long) s.length() + 1;
                 }
@@ -300,9 +301,9 @@ final class Builtins {
             };
             case "join" -> (a, k) -> {
                 StringBuilder sb = new StringBuilder();
-                List<Object> parts = Values.iterate(first(a));
+                List<Object> parts = TemplateValues.iterate(first(a));
                 for (int i = 0; i < parts.size(); i++) {
-                    sb.append(i > 0 ? s : "").append(Values.str(parts.get(i)));
+                    sb.append(i > 0 ? s : "").append(TemplateValues.str(parts.get(i)));
                 }
                 return sb.toString();
             };
@@ -321,12 +322,12 @@ final class Builtins {
             long stop;
             long step = 1;
             if (a.size() == 1) {
-                stop = Values.toLong(a.get(0));
+                stop = TemplateValues.toLong(a.get(0));
             } else if (a.size() == 2 || a.size() == 3) {
-                start = Values.toLong(a.get(0));
-                stop = Values.toLong(a.get(1));
+                start = TemplateValues.toLong(a.get(0));
+                stop = TemplateValues.toLong(a.get(1));
                 if (a.size() == 3) {
-                    step = Values.toLong(a.get(2));
+                    step = TemplateValues.toLong(a.get(2));
                 }
             } else {
                 throw new OpException("range expected 1 to 3 arguments, got " + a.size());
@@ -347,7 +348,7 @@ final class Builtins {
             Namespace ns = new Namespace();
             for (Object o : a) {
                 if (o instanceof Map<?, ?> m) {
-                    m.forEach((key, v) -> ns.attrs.put(Values.str(key), v));
+                    m.forEach((key, v) -> ns.attrs.put(TemplateValues.str(key), v));
                 }
             }
             ns.attrs.putAll(k);
@@ -363,7 +364,7 @@ final class Builtins {
             m.putAll(k);
             return m;
         });
-        g.put("strftime_now", (Callable) (a, k) -> strftime(ZonedDateTime.now(clock), Values.str(first(a))));
+        g.put("strftime_now", (Callable) (a, k) -> strftime(ZonedDateTime.now(clock), TemplateValues.str(first(a))));
         return g;
     }
 
@@ -414,10 +415,10 @@ final class Builtins {
     private static List<Object> attrPath(Object item, Object attribute) {
         List<Object> one = new ArrayList<>(1);
         Object v = item;
-        for (String part : Values.str(attribute).split("\\.")) {
+        for (String part : TemplateValues.str(attribute).split("\\.")) {
             Object key = part.chars().allMatch(Character::isDigit) && !part.isEmpty() ? (Object) Long.parseLong(part) : part;
             Object next = v instanceof Map<?, ?> m && m.containsKey(part) ? m.get(part)
-                    : key instanceof Long ? Values.item(v, key) : getAttr(v, part);
+                    : key instanceof Long ? TemplateValues.item(v, key) : getAttr(v, part);
             v = next;
         }
         one.add(v);
@@ -431,14 +432,14 @@ final class Builtins {
     private static List<Object> selectOrReject(Object value, List<Object> args, boolean byAttr, boolean select) {
         List<Object> out = new ArrayList<>();
         int base = byAttr ? 1 : 0;
-        for (Object item : Values.iterate(value)) {
+        for (Object item : TemplateValues.iterate(value)) {
             Object subject = byAttr ? attribute(item, first(args)) : item;
             boolean ok;
             if (args.size() > base) {
-                String testName = Values.str(args.get(base));
+                String testName = TemplateValues.str(args.get(base));
                 ok = test(testName, subject, args.subList(base + 1, args.size()));
             } else {
-                ok = Values.truthy(subject);
+                ok = TemplateValues.truthy(subject);
             }
             if (ok == select) {
                 out.add(item);
@@ -448,7 +449,7 @@ final class Builtins {
     }
 
     private static String indent(String s, Object width, boolean firstLine, boolean blank) {
-        String pad = width instanceof String w ? w : " ".repeat((int) Values.toLong(width));
+        String pad = width instanceof String w ? w : " ".repeat((int) TemplateValues.toLong(width));
         String[] lines = s.split("\n", -1);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < lines.length; i++) {
@@ -486,8 +487,8 @@ final class Builtins {
     }
 
     private static Object toFloat(Object v, Object def) {
-        if (Values.isNumber(v)) {
-            return Values.toDouble(v);
+        if (TemplateValues.isNumber(v)) {
+            return TemplateValues.toDouble(v);
         }
         if (v instanceof String s) {
             try {
@@ -507,56 +508,56 @@ final class Builtins {
         if (a instanceof String sa && b instanceof String sb) {
             return sa.compareToIgnoreCase(sb);
         }
-        return Values.compare(a, b, "<");
+        return TemplateValues.compare(a, b, "<");
     }
 
     static {
-        FILTERS.put("trim", (v, a, k) -> strip(Values.str(v), arg(a, k, 0, "chars", null), true, true));
-        FILTERS.put("length", (v, a, k) -> (long) Values.length(v));
+        FILTERS.put("trim", (v, a, k) -> strip(TemplateValues.str(v), arg(a, k, 0, "chars", null), true, true));
+        FILTERS.put("length", (v, a, k) -> (long) TemplateValues.length(v));
         FILTERS.put("count", FILTERS.get("length"));
-        FILTERS.put("upper", (v, a, k) -> Values.str(v).toUpperCase(Locale.ROOT));
-        FILTERS.put("lower", (v, a, k) -> Values.str(v).toLowerCase(Locale.ROOT));
-        FILTERS.put("capitalize", (v, a, k) -> capitalize(Values.str(v)));
-        FILTERS.put("title", (v, a, k) -> title(Values.str(v)));
-        FILTERS.put("string", (v, a, k) -> Values.str(v));
+        FILTERS.put("upper", (v, a, k) -> TemplateValues.str(v).toUpperCase(Locale.ROOT));
+        FILTERS.put("lower", (v, a, k) -> TemplateValues.str(v).toLowerCase(Locale.ROOT));
+        FILTERS.put("capitalize", (v, a, k) -> capitalize(TemplateValues.str(v)));
+        FILTERS.put("title", (v, a, k) -> title(TemplateValues.str(v)));
+        FILTERS.put("string", (v, a, k) -> TemplateValues.str(v));
         FILTERS.put("safe", (v, a, k) -> v);
-        FILTERS.put("escape", (v, a, k) -> htmlEscape(Values.str(v)));
+        FILTERS.put("escape", (v, a, k) -> htmlEscape(TemplateValues.str(v)));
         FILTERS.put("e", FILTERS.get("escape"));
         FILTERS.put("tojson", (v, a, k) -> {
             if (v instanceof Undefined) {
                 throw new OpException("Object of type Undefined is not JSON serializable");
             }
             Object ind = arg(a, k, 0, "indent", null);
-            return Values.toJson(v, ind == null ? null : (int) Values.toLong(ind), Values.truthy(k.get("sort_keys")));
+            return TemplateValues.toJson(v, ind == null ? null : (int) TemplateValues.toLong(ind), TemplateValues.truthy(k.get("sort_keys")));
         });
         FILTERS.put("join", (v, a, k) -> {
-            String sep = Values.str(arg(a, k, 0, "d", ""));
+            String sep = TemplateValues.str(arg(a, k, 0, "d", ""));
             Object attr = arg(a, k, 1, "attribute", null);
             StringBuilder sb = new StringBuilder();
-            List<Object> items = Values.iterate(v);
+            List<Object> items = TemplateValues.iterate(v);
             for (int i = 0; i < items.size(); i++) {
-                sb.append(i > 0 ? sep : "").append(Values.str(attr == null ? items.get(i) : attribute(items.get(i), attr)));
+                sb.append(i > 0 ? sep : "").append(TemplateValues.str(attr == null ? items.get(i) : attribute(items.get(i), attr)));
             }
             return sb.toString();
         });
         FILTERS.put("default", (v, a, k) -> {
             Object def = arg(a, k, 0, "default_value", "");
-            boolean bool = Values.truthy(arg(a, k, 1, "boolean", false));
-            return v instanceof Undefined || (bool && !Values.truthy(v)) ? def : v;
+            boolean bool = TemplateValues.truthy(arg(a, k, 1, "boolean", false));
+            return v instanceof Undefined || (bool && !TemplateValues.truthy(v)) ? def : v;
         });
         FILTERS.put("d", FILTERS.get("default"));
         FILTERS.put("first", (v, a, k) -> {
-            List<Object> l = Values.iterate(v);
+            List<Object> l = TemplateValues.iterate(v);
             return l.isEmpty() ? new Undefined("first") : l.get(0);
         });
         FILTERS.put("last", (v, a, k) -> {
-            List<Object> l = Values.iterate(v);
+            List<Object> l = TemplateValues.iterate(v);
             return l.isEmpty() ? new Undefined("last") : l.get(l.size() - 1);
         });
         FILTERS.put("int", (v, a, k) -> toInt(v, arg(a, k, 0, "default", 0L)));
         FILTERS.put("float", (v, a, k) -> toFloat(v, arg(a, k, 0, "default", 0.0)));
-        FILTERS.put("list", (v, a, k) -> Values.iterate(v));
-        FILTERS.put("replace", (v, a, k) -> replace(Values.str(v), first(a), arg(a, k, 1, "new", ""), arg(a, k, 2, "count", null)));
+        FILTERS.put("list", (v, a, k) -> TemplateValues.iterate(v));
+        FILTERS.put("replace", (v, a, k) -> replace(TemplateValues.str(v), first(a), arg(a, k, 1, "new", ""), arg(a, k, 2, "count", null)));
         FILTERS.put("selectattr", (v, a, k) -> selectOrReject(v, a, true, true));
         FILTERS.put("rejectattr", (v, a, k) -> selectOrReject(v, a, true, false));
         FILTERS.put("select", (v, a, k) -> selectOrReject(v, a, false, true));
@@ -564,7 +565,7 @@ final class Builtins {
         FILTERS.put("map", (v, a, k) -> {
             List<Object> out = new ArrayList<>();
             Object attr = k.get("attribute");
-            for (Object item : Values.iterate(v)) {
+            for (Object item : TemplateValues.iterate(v)) {
                 if (attr != null) {
                     Object x = attribute(item, attr);
                     if (x instanceof Undefined && k.containsKey("default")) {
@@ -573,7 +574,7 @@ final class Builtins {
                     out.add(x);
                 } else {
                     Map<String, Object> rest = new LinkedHashMap<>(k);
-                    out.add(filter(Values.str(first(a)), item, a.subList(1, a.size()), rest));
+                    out.add(filter(TemplateValues.str(first(a)), item, a.subList(1, a.size()), rest));
                 }
             }
             return out;
@@ -583,17 +584,17 @@ final class Builtins {
             List<Object> it = v instanceof Map<?, ?> m ? items(m) : new ArrayList<>();
             boolean byValue = "value".equals(arg(a, k, 1, "by", "key"));
             it.sort((x, y) -> sortCompare(((List<?>) x).get(byValue ? 1 : 0), ((List<?>) y).get(byValue ? 1 : 0)));
-            if (Values.truthy(arg(a, k, 2, "reverse", false))) {
-                java.util.Collections.reverse(it);
+            if (TemplateValues.truthy(arg(a, k, 2, "reverse", false))) {
+                Collections.reverse(it);
             }
             return it;
         });
         FILTERS.put("sort", (v, a, k) -> {
-            List<Object> l = Values.iterate(v);
+            List<Object> l = TemplateValues.iterate(v);
             Object attr = arg(a, k, 2, "attribute", null);
             l.sort((x, y) -> attr == null ? sortCompare(x, y) : sortCompare(attribute(x, attr), attribute(y, attr)));
-            if (Values.truthy(arg(a, k, 0, "reverse", false))) {
-                java.util.Collections.reverse(l);
+            if (TemplateValues.truthy(arg(a, k, 0, "reverse", false))) {
+                Collections.reverse(l);
             }
             return l;
         });
@@ -601,25 +602,25 @@ final class Builtins {
             if (v instanceof String s) {
                 return new StringBuilder(s).reverse().toString();
             }
-            List<Object> l = Values.iterate(v);
-            java.util.Collections.reverse(l);
+            List<Object> l = TemplateValues.iterate(v);
+            Collections.reverse(l);
             return l;
         });
         FILTERS.put("unique", (v, a, k) -> {
             List<Object> out = new ArrayList<>();
-            for (Object o : Values.iterate(v)) {
-                if (out.stream().noneMatch(x -> Values.eq(x, o))) {
+            for (Object o : TemplateValues.iterate(v)) {
+                if (out.stream().noneMatch(x -> TemplateValues.eq(x, o))) {
                     out.add(o);
                 }
             }
             return out;
         });
-        FILTERS.put("abs", (v, a, k) -> v instanceof Long l ? (Object) Math.abs(l) : (Object) Math.abs(Values.toDouble(v)));
+        FILTERS.put("abs", (v, a, k) -> v instanceof Long l ? (Object) Math.abs(l) : (Object) Math.abs(TemplateValues.toDouble(v)));
         FILTERS.put("round", (v, a, k) -> {
-            long prec = Values.toLong(arg(a, k, 0, "precision", 0L));
-            String method = Values.str(arg(a, k, 1, "method", "common"));
+            long prec = TemplateValues.toLong(arg(a, k, 0, "precision", 0L));
+            String method = TemplateValues.str(arg(a, k, 1, "method", "common"));
             double f = Math.pow(10, prec);
-            double x = Values.toDouble(v) * f;
+            double x = TemplateValues.toDouble(v) * f;
             double r = switch (method) {
                 case "floor" -> Math.floor(x);
                 case "ceil" -> Math.ceil(x);
@@ -630,18 +631,18 @@ final class Builtins {
         FILTERS.put("sum", (v, a, k) -> {
             Object attr = arg(a, k, 0, "attribute", null);
             Object total = arg(a, k, 1, "start", 0L);
-            for (Object o : Values.iterate(v)) {
+            for (Object o : TemplateValues.iterate(v)) {
                 Object x = attr == null ? o : attribute(o, attr);
-                total = Values.isIntegral(total) && Values.isIntegral(x) ? (Object) (Values.toLong(total) + Values.toLong(x))
-                        : (Object) (Values.toDouble(total) + Values.toDouble(x));
+                total = TemplateValues.isIntegral(total) && TemplateValues.isIntegral(x) ? (Object) (TemplateValues.toLong(total) + TemplateValues.toLong(x))
+                        : (Object) (TemplateValues.toDouble(total) + TemplateValues.toDouble(x));
             }
             return total;
         });
-        FILTERS.put("min", (v, a, k) -> Values.iterate(v).stream().min(Builtins::sortCompare).orElse(new Undefined("min")));
-        FILTERS.put("max", (v, a, k) -> Values.iterate(v).stream().max(Builtins::sortCompare).orElse(new Undefined("max")));
-        FILTERS.put("indent", (v, a, k) -> indent(Values.str(v), arg(a, k, 0, "width", 4L),
-                Values.truthy(arg(a, k, 1, "first", false)), Values.truthy(arg(a, k, 2, "blank", false))));
-        FILTERS.put("wordcount", (v, a, k) -> (long) split(Values.str(v), null, -1).size());
+        FILTERS.put("min", (v, a, k) -> TemplateValues.iterate(v).stream().min(Builtins::sortCompare).orElse(new Undefined("min")));
+        FILTERS.put("max", (v, a, k) -> TemplateValues.iterate(v).stream().max(Builtins::sortCompare).orElse(new Undefined("max")));
+        FILTERS.put("indent", (v, a, k) -> indent(TemplateValues.str(v), arg(a, k, 0, "width", 4L),
+                TemplateValues.truthy(arg(a, k, 1, "first", false)), TemplateValues.truthy(arg(a, k, 2, "blank", false))));
+        FILTERS.put("wordcount", (v, a, k) -> (long) split(TemplateValues.str(v), null, -1).size());
 
         TESTS.put("defined", (v, a) -> !(v instanceof Undefined));
         TESTS.put("undefined", (v, a) -> v instanceof Undefined);
@@ -657,20 +658,20 @@ final class Builtins {
         TESTS.put("true", (v, a) -> Boolean.TRUE.equals(v));
         TESTS.put("false", (v, a) -> Boolean.FALSE.equals(v));
         TESTS.put("callable", (v, a) -> v instanceof Callable);
-        TESTS.put("odd", (v, a) -> Math.floorMod(Values.toLong(v), 2) == 1);
-        TESTS.put("even", (v, a) -> Math.floorMod(Values.toLong(v), 2) == 0);
-        TESTS.put("divisibleby", (v, a) -> Math.floorMod(Values.toLong(v), Values.toLong(first(a))) == 0);
-        TESTS.put("equalto", (v, a) -> Values.eq(v, first(a)));
+        TESTS.put("odd", (v, a) -> Math.floorMod(TemplateValues.toLong(v), 2) == 1);
+        TESTS.put("even", (v, a) -> Math.floorMod(TemplateValues.toLong(v), 2) == 0);
+        TESTS.put("divisibleby", (v, a) -> Math.floorMod(TemplateValues.toLong(v), TemplateValues.toLong(first(a))) == 0);
+        TESTS.put("equalto", (v, a) -> TemplateValues.eq(v, first(a)));
         TESTS.put("eq", TESTS.get("equalto"));
-        TESTS.put("ne", (v, a) -> !Values.eq(v, first(a)));
+        TESTS.put("ne", (v, a) -> !TemplateValues.eq(v, first(a)));
         TESTS.put("sameas", (v, a) -> v == first(a) || (v == null && first(a) == null) || (v instanceof Boolean && v.equals(first(a))));
-        TESTS.put("in", (v, a) -> Values.contains(first(a), v));
+        TESTS.put("in", (v, a) -> TemplateValues.contains(first(a), v));
         TESTS.put("lower", (v, a) -> v instanceof String s && s.equals(s.toLowerCase(Locale.ROOT)));
         TESTS.put("upper", (v, a) -> v instanceof String s && s.equals(s.toUpperCase(Locale.ROOT)));
-        TESTS.put("gt", (v, a) -> Values.compare(v, first(a), ">") > 0);
-        TESTS.put("ge", (v, a) -> Values.compare(v, first(a), ">=") >= 0);
-        TESTS.put("lt", (v, a) -> Values.compare(v, first(a), "<") < 0);
-        TESTS.put("le", (v, a) -> Values.compare(v, first(a), "<=") <= 0);
+        TESTS.put("gt", (v, a) -> TemplateValues.compare(v, first(a), ">") > 0);
+        TESTS.put("ge", (v, a) -> TemplateValues.compare(v, first(a), ">=") >= 0);
+        TESTS.put("lt", (v, a) -> TemplateValues.compare(v, first(a), "<") < 0);
+        TESTS.put("le", (v, a) -> TemplateValues.compare(v, first(a), "<=") <= 0);
         TESTS.put("greaterthan", TESTS.get("gt"));
         TESTS.put("lessthan", TESTS.get("lt"));
         TESTS.put("==", TESTS.get("equalto"));

@@ -20,11 +20,11 @@ import java.util.Optional;
 public final class ChatTemplate {
 
     private final String source;
-    private final List<Node> body;
+    private final List<TemplateNode> body;
     private final Map<String, Object> specialTokens;
     private final Clock clock;
 
-    private ChatTemplate(String source, List<Node> body, Map<String, Object> specialTokens, Clock clock) {
+    private ChatTemplate(String source, List<TemplateNode> body, Map<String, Object> specialTokens, Clock clock) {
         this.source = source;
         this.body = body;
         this.specialTokens = specialTokens;
@@ -144,8 +144,8 @@ public final class ChatTemplate {
 
     private Map<String, Object> globals() {
         Map<String, Object> g = new LinkedHashMap<>(Builtins.globals(clock));
-        g.put("raise_exception", (Values.Callable) (a, k) -> {
-            throw new Interpreter.RaiseSignal(a.isEmpty() ? "raise_exception called" : Values.str(a.get(0)));
+        g.put("raise_exception", (TemplateValues.Callable) (a, k) -> {
+            throw new Interpreter.RaiseSignal(a.isEmpty() ? "raise_exception called" : TemplateValues.str(a.get(0)));
         });
         return g;
     }

@@ -1,10 +1,10 @@
 package dev.genloom.plugins.gpt.chat;
 
-import dev.genloom.plugins.gpt.chat.Node.Expr;
-import dev.genloom.plugins.gpt.chat.Values.Callable;
-import dev.genloom.plugins.gpt.chat.Values.Namespace;
-import dev.genloom.plugins.gpt.chat.Values.OpException;
-import dev.genloom.plugins.gpt.chat.Values.Undefined;
+import dev.genloom.plugins.gpt.chat.TemplateNode.Expr;
+import dev.genloom.plugins.gpt.chat.TemplateValues.Callable;
+import dev.genloom.plugins.gpt.chat.TemplateValues.Namespace;
+import dev.genloom.plugins.gpt.chat.TemplateValues.OpException;
+import dev.genloom.plugins.gpt.chat.TemplateValues.Undefined;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -79,58 +79,58 @@ final class Interpreter {
         return new ChatTemplateException(ChatTemplateException.Kind.RENDER, msg, lc[0], lc[1]);
     }
 
-    String render(List<Node> body, Map<String, Object> context) {
+    String render(List<TemplateNode> body, Map<String, Object> context) {
         Scope root = new Scope(null);
-        context.forEach((k, v) -> root.vars.put(k, Values.fromJava(v)));
+        context.forEach((k, v) -> root.vars.put(k, TemplateValues.fromJava(v)));
         StringBuilder out = new StringBuilder();
         exec(body, root, out);
         return out.toString();
     }
 
-    private void exec(List<Node> nodes, Scope scope, StringBuilder out) {
-        for (Node node : nodes) {
+    private void exec(List<TemplateNode> nodes, Scope scope, StringBuilder out) {
+        for (TemplateNode node : nodes) {
             exec(node, scope, out);
         }
     }
 
-    private void exec(Node node, Scope scope, StringBuilder out) {
-        if (node instanceof Node.Text t) {
+    private void exec(TemplateNode node, Scope scope, StringBuilder out) {
+        if (node instanceof TemplateNode.Text t) {
             out.append(t.text());
-        } else if (node instanceof Node.Output o) {
-            out.append(Values.str(eval(o.expr(), scope)));
-        } else if (node instanceof Node.If n) {
+        } else if (node instanceof TemplateNode.Output o) {
+            out.append(TemplateValues.str(eval(o.expr(), scope)));
+        } else if (node instanceof TemplateNode.If n) {
             for (int i = 0; i < n.conditions().size(); i++) {
-                if (Values.truthy(eval(n.conditions().get(i), scope))) {
+                if (TemplateValues.truthy(eval(n.conditions().get(i), scope))) {
                     exec(n.bodies().get(i), scope, out);
                     return;
                 }
             }
             exec(n.elseBody(), scope, out);
-        } else if (node instanceof Node.For n) {
+        } else if (node instanceof TemplateNode.For n) {
             execFor(n, scope, out);
-        } else if (node instanceof Node.Set n) {
+        } else if (node instanceof TemplateNode.Set n) {
             Object value = eval(n.value(), scope);
             if (n.attrOf() != null) {
                 Object target = eval(n.attrOf(), scope);
                 if (!(target instanceof Namespace ns)) {
-                    throw error("cannot assign attribute '" + n.targets().get(0) + "' on " + Values.typeName(target)
+                    throw error("cannot assign attribute '" + n.targets().get(0) + "' on " + TemplateValues.typeName(target)
                             + " (only namespace() objects support 'set ns.attr = ...')", n.pos());
                 }
                 ns.attrs.put(n.targets().get(0), value);
             } else {
                 assign(n.targets(), value, scope, n.pos());
             }
-        } else if (node instanceof Node.SetBlock n) {
+        } else if (node instanceof TemplateNode.SetBlock n) {
             StringBuilder sb = new StringBuilder();
             exec(n.body(), scope, sb);
             scope.vars.put(n.target(), sb.toString());
-        } else if (node instanceof Node.Macro n) {
+        } else if (node instanceof TemplateNode.Macro n) {
             scope.vars.put(n.name(), macro(n, scope));
-        } else if (node instanceof Node.Block n) {
+        } else if (node instanceof TemplateNode.Block n) {
             exec(n.body(), scope, out);
-        } else if (node instanceof Node.Break) {
+        } else if (node instanceof TemplateNode.Break) {
             throw BREAK;
-        } else if (node instanceof Node.Continue) {
+        } else if (node instanceof TemplateNode.Continue) {
             throw CONTINUE;
         }
     }
@@ -142,9 +142,9 @@ final class Interpreter {
         }
         List<Object> parts;
         try {
-            parts = Values.iterate(value);
+            parts = TemplateValues.iterate(value);
         } catch (OpException e) {
-            throw error("cannot unpack " + Values.typeName(value) + " into " + targets.size() + " names", pos);
+            throw error("cannot unpack " + TemplateValues.typeName(value) + " into " + targets.size() + " names", pos);
         }
         if (parts.size() != targets.size()) {
             throw error("cannot unpack " + parts.size() + " values into " + targets.size() + " names", pos);
@@ -154,11 +154,11 @@ final class Interpreter {
         }
     }
 
-    private void execFor(Node.For n, Scope scope, StringBuilder out) {
+    private void execFor(TemplateNode.For n, Scope scope, StringBuilder out) {
         Object iterable = eval(n.iter(), scope);
         List<Object> items;
         try {
-            items = Values.iterate(iterable);
+            items = TemplateValues.iterate(iterable);
         } catch (OpException e) {
             throw error(e.getMessage(), n.iter().pos());
         }
@@ -167,7 +167,7 @@ final class Interpreter {
             for (Object item : items) {
                 Scope s = new Scope(scope);
                 assign(n.targets(), item, s, n.pos());
-                if (Values.truthy(eval(n.filter(), s))) {
+                if (TemplateValues.truthy(eval(n.filter(), s))) {
                     kept.add(item);
                 }
             }
@@ -211,7 +211,7 @@ final class Interpreter {
         }
     }
 
-    private Callable macro(Node.Macro m, Scope defining) {
+    private Callable macro(TemplateNode.Macro m, Scope defining) {
         return (args, kwargs) -> {
             if (args.size() > m.params().size()) {
                 throw new OpException("macro '" + m.name() + "' takes " + m.params().size() + " arguments, got " + args.size());
@@ -270,20 +270,20 @@ final class Interpreter {
         if (v instanceof Undefined u && u.hint != null) {
             return u.hint;
         }
-        if (e instanceof Node.Name n) {
+        if (e instanceof TemplateNode.Name n) {
             return n.name();
         }
-        if (e instanceof Node.GetAttr g) {
+        if (e instanceof TemplateNode.GetAttr g) {
             return g.name();
         }
         return "value";
     }
 
     private Object evalInner(Expr e, Scope scope) {
-        if (e instanceof Node.Literal l) {
+        if (e instanceof TemplateNode.Literal l) {
             return l.value();
         }
-        if (e instanceof Node.Name n) {
+        if (e instanceof TemplateNode.Name n) {
             if (scope.has(n.name())) {
                 return scope.get(n.name());
             }
@@ -292,10 +292,10 @@ final class Interpreter {
             }
             return new Undefined(n.name());
         }
-        if (e instanceof Node.GetAttr g) {
+        if (e instanceof TemplateNode.GetAttr g) {
             return Builtins.getAttr(eval(g.target(), scope), g.name());
         }
-        if (e instanceof Node.GetItem g) {
+        if (e instanceof TemplateNode.GetItem g) {
             Object target = eval(g.target(), scope);
             Object key = eval(g.index(), scope);
             if (target instanceof Undefined) {
@@ -304,35 +304,35 @@ final class Interpreter {
             if (target instanceof Map<?, ?> m && !m.containsKey(key) && key instanceof String s) {
                 return Builtins.getAttr(target, s);
             }
-            return Values.item(target, key);
+            return TemplateValues.item(target, key);
         }
-        if (e instanceof Node.Slice sl) {
+        if (e instanceof TemplateNode.Slice sl) {
             Object target = eval(sl.target(), scope);
-            return Values.slice(target, optional(sl.start(), scope), optional(sl.stop(), scope), optional(sl.step(), scope));
+            return TemplateValues.slice(target, optional(sl.start(), scope), optional(sl.stop(), scope), optional(sl.step(), scope));
         }
-        if (e instanceof Node.ListExpr l) {
+        if (e instanceof TemplateNode.ListExpr l) {
             List<Object> out = new ArrayList<>(l.items().size());
             for (Expr item : l.items()) {
                 out.add(eval(item, scope));
             }
             return out;
         }
-        if (e instanceof Node.DictExpr d) {
+        if (e instanceof TemplateNode.DictExpr d) {
             Map<Object, Object> out = new LinkedHashMap<>();
             for (int i = 0; i < d.keys().size(); i++) {
                 out.put(eval(d.keys().get(i), scope), eval(d.values().get(i), scope));
             }
             return out;
         }
-        if (e instanceof Node.Call c) {
+        if (e instanceof TemplateNode.Call c) {
             Object fn = eval(c.fn(), scope);
             if (fn instanceof Undefined) {
                 String name = undefinedName(fn, c.fn());
-                throw new OpException(c.fn() instanceof Node.Name ? "unknown function '" + name + "'"
+                throw new OpException(c.fn() instanceof TemplateNode.Name ? "unknown function '" + name + "'"
                         : "'" + name + "' is undefined and cannot be called");
             }
             if (!(fn instanceof Callable callable)) {
-                throw new OpException("'" + Values.typeName(fn) + "' object is not callable");
+                throw new OpException("'" + TemplateValues.typeName(fn) + "' object is not callable");
             }
             List<Object> args = new ArrayList<>();
             for (Expr a : c.args()) {
@@ -342,7 +342,7 @@ final class Interpreter {
             c.kwargs().forEach((k, v) -> kwargs.put(k, eval(v, scope)));
             return callable.call(args, kwargs);
         }
-        if (e instanceof Node.Filter f) {
+        if (e instanceof TemplateNode.Filter f) {
             Object value = eval(f.value(), scope);
             List<Object> args = new ArrayList<>();
             for (Expr a : f.args()) {
@@ -352,7 +352,7 @@ final class Interpreter {
             f.kwargs().forEach((k, v) -> kwargs.put(k, eval(v, scope)));
             return Builtins.filter(f.name(), value, args, kwargs);
         }
-        if (e instanceof Node.Test t) {
+        if (e instanceof TemplateNode.Test t) {
             Object value = eval(t.value(), scope);
             List<Object> args = new ArrayList<>();
             for (Expr a : t.args()) {
@@ -360,42 +360,42 @@ final class Interpreter {
             }
             return Builtins.test(t.name(), value, args) != t.negated();
         }
-        if (e instanceof Node.Unary u) {
+        if (e instanceof TemplateNode.Unary u) {
             Object v = eval(u.operand(), scope);
             switch (u.op()) {
                 case "not":
-                    return !Values.truthy(v);
+                    return !TemplateValues.truthy(v);
                 case "-":
                     if (v instanceof Long l) {
                         return -l;
                     }
-                    if (Values.isNumber(v)) {
-                        return -Values.toDouble(v);
+                    if (TemplateValues.isNumber(v)) {
+                        return -TemplateValues.toDouble(v);
                     }
-                    throw new OpException("bad operand type for unary -: '" + Values.typeName(v) + "'");
+                    throw new OpException("bad operand type for unary -: '" + TemplateValues.typeName(v) + "'");
                 default:
-                    if (Values.isNumber(v)) {
-                        return v instanceof Boolean ? (Object) Values.toLong(v) : v;
+                    if (TemplateValues.isNumber(v)) {
+                        return v instanceof Boolean ? (Object) TemplateValues.toLong(v) : v;
                     }
-                    throw new OpException("bad operand type for unary +: '" + Values.typeName(v) + "'");
+                    throw new OpException("bad operand type for unary +: '" + TemplateValues.typeName(v) + "'");
             }
         }
-        if (e instanceof Node.Binary b) {
+        if (e instanceof TemplateNode.Binary b) {
             return binary(b, scope);
         }
-        if (e instanceof Node.Compare c) {
+        if (e instanceof TemplateNode.Compare c) {
             Object left = eval(c.first(), scope);
             for (int i = 0; i < c.ops().size(); i++) {
                 Object right = eval(c.rest().get(i), scope);
                 boolean ok = switch (c.ops().get(i)) {
-                    case "==" -> Values.eq(left, right);
-                    case "!=" -> !Values.eq(left, right);
-                    case "<" -> Values.compare(left, right, "<") < 0;
-                    case "<=" -> Values.compare(left, right, "<=") <= 0;
-                    case ">" -> Values.compare(left, right, ">") > 0;
-                    case ">=" -> Values.compare(left, right, ">=") >= 0;
-                    case "in" -> Values.contains(right, left);
-                    default -> !Values.contains(right, left);
+                    case "==" -> TemplateValues.eq(left, right);
+                    case "!=" -> !TemplateValues.eq(left, right);
+                    case "<" -> TemplateValues.compare(left, right, "<") < 0;
+                    case "<=" -> TemplateValues.compare(left, right, "<=") <= 0;
+                    case ">" -> TemplateValues.compare(left, right, ">") > 0;
+                    case ">=" -> TemplateValues.compare(left, right, ">=") >= 0;
+                    case "in" -> TemplateValues.contains(right, left);
+                    default -> !TemplateValues.contains(right, left);
                 };
                 if (!ok) {
                     return false;
@@ -404,8 +404,8 @@ final class Interpreter {
             }
             return true;
         }
-        if (e instanceof Node.CondExpr c) {
-            if (Values.truthy(eval(c.test(), scope))) {
+        if (e instanceof TemplateNode.CondExpr c) {
+            if (TemplateValues.truthy(eval(c.test(), scope))) {
                 return eval(c.then(), scope);
             }
             return c.orElse() == null ? new Undefined(null) : eval(c.orElse(), scope);
@@ -421,18 +421,18 @@ final class Interpreter {
         return v instanceof Undefined ? null : v;
     }
 
-    private Object binary(Node.Binary b, Scope scope) {
+    private Object binary(TemplateNode.Binary b, Scope scope) {
         String op = b.op();
         Object l = eval(b.left(), scope);
         if (op.equals("and")) {
-            return Values.truthy(l) ? eval(b.right(), scope) : l;
+            return TemplateValues.truthy(l) ? eval(b.right(), scope) : l;
         }
         if (op.equals("or")) {
-            return Values.truthy(l) ? l : eval(b.right(), scope);
+            return TemplateValues.truthy(l) ? l : eval(b.right(), scope);
         }
         Object r = eval(b.right(), scope);
         if (op.equals("~")) {
-            return Values.str(l) + Values.str(r);
+            return TemplateValues.str(l) + TemplateValues.str(r);
         }
         if (l instanceof Undefined) {
             throw new OpException("'" + undefinedName(l, b.left()) + "' is undefined");
@@ -440,15 +440,15 @@ final class Interpreter {
         if (r instanceof Undefined) {
             throw new OpException("'" + undefinedName(r, b.right()) + "' is undefined");
         }
-        boolean nums = Values.isNumber(l) && Values.isNumber(r);
-        boolean ints = nums && Values.isIntegral(l) && Values.isIntegral(r);
+        boolean nums = TemplateValues.isNumber(l) && TemplateValues.isNumber(r);
+        boolean ints = nums && TemplateValues.isIntegral(l) && TemplateValues.isIntegral(r);
         switch (op) {
             case "+":
                 if (ints) {
-                    return Values.toLong(l) + Values.toLong(r);
+                    return TemplateValues.toLong(l) + TemplateValues.toLong(r);
                 }
                 if (nums) {
-                    return Values.toDouble(l) + Values.toDouble(r);
+                    return TemplateValues.toDouble(l) + TemplateValues.toDouble(r);
                 }
                 if (l instanceof String sl && r instanceof String sr) {
                     return sl + sr;
@@ -461,25 +461,25 @@ final class Interpreter {
                 break;
             case "-":
                 if (ints) {
-                    return Values.toLong(l) - Values.toLong(r);
+                    return TemplateValues.toLong(l) - TemplateValues.toLong(r);
                 }
                 if (nums) {
-                    return Values.toDouble(l) - Values.toDouble(r);
+                    return TemplateValues.toDouble(l) - TemplateValues.toDouble(r);
                 }
                 break;
             case "*":
                 if (ints) {
-                    return Values.toLong(l) * Values.toLong(r);
+                    return TemplateValues.toLong(l) * TemplateValues.toLong(r);
                 }
                 if (nums) {
-                    return Values.toDouble(l) * Values.toDouble(r);
+                    return TemplateValues.toDouble(l) * TemplateValues.toDouble(r);
                 }
-                if (l instanceof String s && Values.isIntegral(r)) {
-                    return s.repeat((int) Math.max(0, Values.toLong(r)));
+                if (l instanceof String s && TemplateValues.isIntegral(r)) {
+                    return s.repeat((int) Math.max(0, TemplateValues.toLong(r)));
                 }
-                if (l instanceof List<?> list && Values.isIntegral(r)) {
+                if (l instanceof List<?> list && TemplateValues.isIntegral(r)) {
                     List<Object> out = new ArrayList<>();
-                    for (long i = 0; i < Values.toLong(r); i++) {
+                    for (long i = 0; i < TemplateValues.toLong(r); i++) {
                         out.addAll(list);
                     }
                     return out;
@@ -487,31 +487,31 @@ final class Interpreter {
                 break;
             case "/":
                 if (nums) {
-                    if (Values.toDouble(r) == 0) {
+                    if (TemplateValues.toDouble(r) == 0) {
                         throw new OpException("division by zero");
                     }
-                    return Values.toDouble(l) / Values.toDouble(r);
+                    return TemplateValues.toDouble(l) / TemplateValues.toDouble(r);
                 }
                 break;
             case "//":
                 if (nums) {
-                    if (Values.toDouble(r) == 0) {
+                    if (TemplateValues.toDouble(r) == 0) {
                         throw new OpException("integer division or modulo by zero");
                     }
-                    return ints ? (Object) Math.floorDiv(Values.toLong(l), Values.toLong(r))
-                            : (Object) Math.floor(Values.toDouble(l) / Values.toDouble(r));
+                    return ints ? (Object) Math.floorDiv(TemplateValues.toLong(l), TemplateValues.toLong(r))
+                            : (Object) Math.floor(TemplateValues.toDouble(l) / TemplateValues.toDouble(r));
                 }
                 break;
             case "%":
                 if (nums) {
-                    if (Values.toDouble(r) == 0) {
+                    if (TemplateValues.toDouble(r) == 0) {
                         throw new OpException("integer division or modulo by zero");
                     }
                     if (ints) {
-                        return Math.floorMod(Values.toLong(l), Values.toLong(r));
+                        return Math.floorMod(TemplateValues.toLong(l), TemplateValues.toLong(r));
                     }
-                    double a = Values.toDouble(l);
-                    double m = Values.toDouble(r);
+                    double a = TemplateValues.toDouble(l);
+                    double m = TemplateValues.toDouble(r);
                     return a - m * Math.floor(a / m);
                 }
                 if (l instanceof String) {
@@ -519,17 +519,17 @@ final class Interpreter {
                 }
                 break;
             case "**":
-                if (ints && Values.toLong(r) >= 0) {
-                    return (long) Math.pow(Values.toLong(l), Values.toLong(r));
+                if (ints && TemplateValues.toLong(r) >= 0) {
+                    return (long) Math.pow(TemplateValues.toLong(l), TemplateValues.toLong(r));
                 }
                 if (nums) {
-                    return Math.pow(Values.toDouble(l), Values.toDouble(r));
+                    return Math.pow(TemplateValues.toDouble(l), TemplateValues.toDouble(r));
                 }
                 break;
             default:
                 break;
         }
-        throw new OpException("unsupported operand type(s) for " + op + ": '" + Values.typeName(l) + "' and '"
-                + Values.typeName(r) + "'");
+        throw new OpException("unsupported operand type(s) for " + op + ": '" + TemplateValues.typeName(l) + "' and '"
+                + TemplateValues.typeName(r) + "'");
     }
 }

@@ -1,6 +1,6 @@
 package dev.genloom.plugins.gpt.chat;
 
-import dev.genloom.plugins.gpt.chat.Node.Expr;
+import dev.genloom.plugins.gpt.chat.TemplateNode.Expr;
 import dev.genloom.plugins.gpt.chat.Token.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,9 +26,9 @@ final class Parser {
         this.tokens = Lexer.tokenize(src);
     }
 
-    static List<Node> parse(String src) {
+    static List<TemplateNode> parse(String src) {
         Parser p = new Parser(src);
-        List<Node> body = p.subparse(-1);
+        List<TemplateNode> body = p.subparse(-1);
         return body;
     }
 
@@ -85,14 +85,14 @@ final class Parser {
      * Parses nodes until a {@code {% name %}} tag with a name from {@code ends}; consumes the
      * {@code {%}, leaving the end tag's name as the current token. {@code openPos} < 0 means top level.
      */
-    private List<Node> subparse(int openPos, String... ends) {
-        List<Node> out = new ArrayList<>();
+    private List<TemplateNode> subparse(int openPos, String... ends) {
+        List<TemplateNode> out = new ArrayList<>();
         while (true) {
             Token t = peek();
             switch (t.type()) {
                 case TEXT -> {
                     next();
-                    out.add(new Node.Text(t.value()));
+                    out.add(new TemplateNode.Text(t.value()));
                 }
                 case VAR_BEGIN -> {
                     next();
@@ -102,7 +102,7 @@ final class Parser {
                         throw error("expected '}}' but found " + end, end.pos());
                     }
                     next();
-                    out.add(new Node.Output(e, t.pos()));
+                    out.add(new TemplateNode.Output(e, t.pos()));
                 }
                 case BLOCK_BEGIN -> {
                     Token name = peekAt(1);
@@ -126,7 +126,7 @@ final class Parser {
         }
     }
 
-    private Node statement() {
+    private TemplateNode statement() {
         tagPos = tokens.get(idx - 1).pos();
         Token t = peek();
         if (t.type() != Type.NAME) {
@@ -144,10 +144,10 @@ final class Parser {
             case "generation": {
                 next();
                 expectBlockEnd();
-                List<Node> body = subparse(tagPos, "endgeneration");
+                List<TemplateNode> body = subparse(tagPos, "endgeneration");
                 next();
                 expectBlockEnd();
-                return new Node.Block(body);
+                return new TemplateNode.Block(body);
             }
             case "break":
             case "continue": {
@@ -156,19 +156,19 @@ final class Parser {
                     throw error("'" + t.value() + "' outside of a for loop", t.pos());
                 }
                 expectBlockEnd();
-                return t.value().equals("break") ? new Node.Break(t.pos()) : new Node.Continue(t.pos());
+                return t.value().equals("break") ? new TemplateNode.Break(t.pos()) : new TemplateNode.Continue(t.pos());
             }
             default:
                 throw error("unknown or unexpected tag '" + t.value() + "'", t.pos());
         }
     }
 
-    private Node parseIf() {
+    private TemplateNode parseIf() {
         next();
         int open = tagPos;
         List<Expr> conds = new ArrayList<>();
-        List<List<Node>> bodies = new ArrayList<>();
-        List<Node> elseBody = List.of();
+        List<List<TemplateNode>> bodies = new ArrayList<>();
+        List<TemplateNode> elseBody = List.of();
         conds.add(parseTuple());
         expectBlockEnd();
         while (true) {
@@ -188,10 +188,10 @@ final class Parser {
                 break;
             }
         }
-        return new Node.If(conds, bodies, elseBody);
+        return new TemplateNode.If(conds, bodies, elseBody);
     }
 
-    private Node parseFor() {
+    private TemplateNode parseFor() {
         int namePos = next().pos();
         int open = tagPos;
         List<String> targets = new ArrayList<>();
@@ -222,19 +222,19 @@ final class Parser {
         }
         expectBlockEnd();
         loopDepth++;
-        List<Node> body = subparse(open, "endfor", "else");
+        List<TemplateNode> body = subparse(open, "endfor", "else");
         loopDepth--;
-        List<Node> elseBody = List.of();
+        List<TemplateNode> elseBody = List.of();
         if (next().value().equals("else")) {
             expectBlockEnd();
             elseBody = subparse(open, "endfor");
             next();
         }
         expectBlockEnd();
-        return new Node.For(targets, iter, filter, body, elseBody, namePos);
+        return new TemplateNode.For(targets, iter, filter, body, elseBody, namePos);
     }
 
-    private Node parseSet() {
+    private TemplateNode parseSet() {
         int namePos = next().pos();
         int open = tagPos;
         Token first = expectName();
@@ -244,7 +244,7 @@ final class Parser {
             expectOp("=");
             Expr value = parseTuple();
             expectBlockEnd();
-            return new Node.Set(List.of(attr), new Node.Name(first.value(), first.pos()), value, namePos);
+            return new TemplateNode.Set(List.of(attr), new TemplateNode.Name(first.value(), first.pos()), value, namePos);
         }
         List<String> targets = new ArrayList<>();
         targets.add(first.value());
@@ -254,18 +254,18 @@ final class Parser {
         }
         if (peek().type() == Type.BLOCK_END && targets.size() == 1) {
             next();
-            List<Node> body = subparse(open, "endset");
+            List<TemplateNode> body = subparse(open, "endset");
             next();
             expectBlockEnd();
-            return new Node.SetBlock(first.value(), body);
+            return new TemplateNode.SetBlock(first.value(), body);
         }
         expectOp("=");
         Expr value = parseTuple();
         expectBlockEnd();
-        return new Node.Set(targets, null, value, namePos);
+        return new TemplateNode.Set(targets, null, value, namePos);
     }
 
-    private Node parseMacro() {
+    private TemplateNode parseMacro() {
         int namePos = next().pos();
         int open = tagPos;
         String name = expectName().value();
@@ -293,11 +293,11 @@ final class Parser {
         expectBlockEnd();
         int saved = loopDepth;
         loopDepth = 0;
-        List<Node> body = subparse(open, "endmacro");
+        List<TemplateNode> body = subparse(open, "endmacro");
         loopDepth = saved;
         next();
         expectBlockEnd();
-        return new Node.Macro(name, params, defaults, body, namePos);
+        return new TemplateNode.Macro(name, params, defaults, body, namePos);
     }
 
     // ---- expressions -------------------------------------------------------------------------
@@ -319,7 +319,7 @@ final class Parser {
             }
             items.add(parseExpression());
         }
-        return new Node.ListExpr(items, true, pos);
+        return new TemplateNode.ListExpr(items, true, pos);
     }
 
     Expr parseExpression() {
@@ -332,7 +332,7 @@ final class Parser {
                 next();
                 orElse = parseExpression();
             }
-            e = new Node.CondExpr(test, e, orElse, pos);
+            e = new TemplateNode.CondExpr(test, e, orElse, pos);
         }
         return e;
     }
@@ -341,7 +341,7 @@ final class Parser {
         Expr e = parseAnd();
         while (peek().isName("or")) {
             int pos = next().pos();
-            e = new Node.Binary("or", e, parseAnd(), pos);
+            e = new TemplateNode.Binary("or", e, parseAnd(), pos);
         }
         return e;
     }
@@ -350,7 +350,7 @@ final class Parser {
         Expr e = parseNot();
         while (peek().isName("and")) {
             int pos = next().pos();
-            e = new Node.Binary("and", e, parseNot(), pos);
+            e = new TemplateNode.Binary("and", e, parseNot(), pos);
         }
         return e;
     }
@@ -358,7 +358,7 @@ final class Parser {
     private Expr parseNot() {
         if (peek().isName("not")) {
             int pos = next().pos();
-            return new Node.Unary("not", parseNot(), pos);
+            return new TemplateNode.Unary("not", parseNot(), pos);
         }
         return parseCompare();
     }
@@ -385,14 +385,14 @@ final class Parser {
             }
             rest.add(parseMath1());
         }
-        return ops.isEmpty() ? first : new Node.Compare(first, ops, rest, pos);
+        return ops.isEmpty() ? first : new TemplateNode.Compare(first, ops, rest, pos);
     }
 
     private Expr parseMath1() {
         Expr e = parseConcat();
         while (peek().isOp("+") || peek().isOp("-")) {
             Token op = next();
-            e = new Node.Binary(op.value(), e, parseConcat(), op.pos());
+            e = new TemplateNode.Binary(op.value(), e, parseConcat(), op.pos());
         }
         return e;
     }
@@ -401,7 +401,7 @@ final class Parser {
         Expr e = parseMath2();
         while (peek().isOp("~")) {
             Token op = next();
-            e = new Node.Binary("~", e, parseMath2(), op.pos());
+            e = new TemplateNode.Binary("~", e, parseMath2(), op.pos());
         }
         return e;
     }
@@ -410,7 +410,7 @@ final class Parser {
         Expr e = parsePow();
         while (peek().isOp("*") || peek().isOp("/") || peek().isOp("//") || peek().isOp("%")) {
             Token op = next();
-            e = new Node.Binary(op.value(), e, parsePow(), op.pos());
+            e = new TemplateNode.Binary(op.value(), e, parsePow(), op.pos());
         }
         return e;
     }
@@ -419,7 +419,7 @@ final class Parser {
         Expr e = parseUnary(true);
         while (peek().isOp("**")) {
             Token op = next();
-            e = new Node.Binary("**", e, parseUnary(true), op.pos());
+            e = new TemplateNode.Binary("**", e, parseUnary(true), op.pos());
         }
         return e;
     }
@@ -429,7 +429,7 @@ final class Parser {
         Expr e;
         if (t.isOp("-") || t.isOp("+")) {
             next();
-            e = new Node.Unary(t.value(), parseUnary(false), t.pos());
+            e = new TemplateNode.Unary(t.value(), parseUnary(false), t.pos());
         } else {
             e = parsePrimary();
         }
@@ -447,36 +447,36 @@ final class Parser {
                 switch (t.value()) {
                     case "true":
                     case "True":
-                        return new Node.Literal(Boolean.TRUE, t.pos());
+                        return new TemplateNode.Literal(Boolean.TRUE, t.pos());
                     case "false":
                     case "False":
-                        return new Node.Literal(Boolean.FALSE, t.pos());
+                        return new TemplateNode.Literal(Boolean.FALSE, t.pos());
                     case "none":
                     case "None":
-                        return new Node.Literal(null, t.pos());
+                        return new TemplateNode.Literal(null, t.pos());
                     default:
-                        return new Node.Name(t.value(), t.pos());
+                        return new TemplateNode.Name(t.value(), t.pos());
                 }
             case STRING: {
                 StringBuilder sb = new StringBuilder(t.value());
                 while (peek().type() == Type.STRING) {
                     sb.append(next().value());
                 }
-                return new Node.Literal(sb.toString(), t.pos());
+                return new TemplateNode.Literal(sb.toString(), t.pos());
             }
             case INT:
                 try {
-                    return new Node.Literal(Long.parseLong(t.value()), t.pos());
+                    return new TemplateNode.Literal(Long.parseLong(t.value()), t.pos());
                 } catch (NumberFormatException ex) {
                     throw error("integer literal out of range: " + t.value(), t.pos());
                 }
             case FLOAT:
-                return new Node.Literal(Double.parseDouble(t.value()), t.pos());
+                return new TemplateNode.Literal(Double.parseDouble(t.value()), t.pos());
             case OP:
                 if (t.value().equals("(")) {
                     if (peek().isOp(")")) {
                         next();
-                        return new Node.ListExpr(List.of(), true, t.pos());
+                        return new TemplateNode.ListExpr(List.of(), true, t.pos());
                     }
                     Expr e = parseExpression();
                     if (peek().isOp(",")) {
@@ -489,7 +489,7 @@ final class Parser {
                             }
                             items.add(parseExpression());
                         }
-                        e = new Node.ListExpr(items, true, t.pos());
+                        e = new TemplateNode.ListExpr(items, true, t.pos());
                     }
                     expectOp(")");
                     return e;
@@ -506,7 +506,7 @@ final class Parser {
                         items.add(parseExpression());
                     }
                     expectOp("]");
-                    return new Node.ListExpr(items, false, t.pos());
+                    return new TemplateNode.ListExpr(items, false, t.pos());
                 }
                 if (t.value().equals("{")) {
                     List<Expr> keys = new ArrayList<>();
@@ -523,7 +523,7 @@ final class Parser {
                         values.add(parseExpression());
                     }
                     expectOp("}");
-                    return new Node.DictExpr(keys, values, t.pos());
+                    return new TemplateNode.DictExpr(keys, values, t.pos());
                 }
                 throw error("unexpected " + t, t.pos());
             default:
@@ -538,9 +538,9 @@ final class Parser {
                 next();
                 Token name = next();
                 if (name.type() == Type.NAME) {
-                    e = new Node.GetAttr(e, name.value(), name.pos());
+                    e = new TemplateNode.GetAttr(e, name.value(), name.pos());
                 } else if (name.type() == Type.INT) {
-                    e = new Node.GetItem(e, new Node.Literal(Long.parseLong(name.value()), name.pos()), name.pos());
+                    e = new TemplateNode.GetItem(e, new TemplateNode.Literal(Long.parseLong(name.value()), name.pos()), name.pos());
                 } else {
                     throw error("expected an attribute name after '.' but found " + name, name.pos());
                 }
@@ -561,7 +561,7 @@ final class Parser {
             start = parseExpression();
             if (peek().isOp("]")) {
                 next();
-                return new Node.GetItem(target, start, pos);
+                return new TemplateNode.GetItem(target, start, pos);
             }
         }
         expectOp(":");
@@ -577,7 +577,7 @@ final class Parser {
             }
         }
         expectOp("]");
-        return new Node.Slice(target, start, stop, step, pos);
+        return new TemplateNode.Slice(target, start, stop, step, pos);
     }
 
     private record Args(List<Expr> args, Map<String, Expr> kwargs) {
@@ -614,7 +614,7 @@ final class Parser {
     private Expr parseCall(Expr fn) {
         int pos = peek().pos();
         Args a = parseArgs();
-        return new Node.Call(fn, a.args, a.kwargs, fn instanceof Node.Name ? fn.pos() : pos);
+        return new TemplateNode.Call(fn, a.args, a.kwargs, fn instanceof TemplateNode.Name ? fn.pos() : pos);
     }
 
     private Expr parseFilterExpr(Expr e) {
@@ -632,7 +632,7 @@ final class Parser {
                     throw error("unknown filter '" + filterName + "'", name.pos());
                 }
                 Args a = peek().isOp("(") ? parseArgs() : new Args(List.of(), Map.of());
-                e = new Node.Filter(e, filterName, a.args, a.kwargs, name.pos());
+                e = new TemplateNode.Filter(e, filterName, a.args, a.kwargs, name.pos());
             } else if (t.isName("is")) {
                 next();
                 boolean negated = false;
@@ -654,7 +654,7 @@ final class Parser {
                         || (n.type() == Type.NAME && !Set.of("else", "or", "and", "if", "in", "is", "not").contains(n.value()))) {
                     args = List.of(parsePostfix(parsePrimary()));
                 }
-                e = new Node.Test(e, testName, args, negated, name.pos());
+                e = new TemplateNode.Test(e, testName, args, negated, name.pos());
             } else if (t.isOp("(")) {
                 e = parseCall(e);
             } else {

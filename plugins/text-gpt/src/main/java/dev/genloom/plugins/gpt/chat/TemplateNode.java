@@ -3,39 +3,39 @@ package dev.genloom.plugins.gpt.chat;
 import java.util.List;
 import java.util.Map;
 
-/** The syntax tree: statements ({@link Node}) and expressions ({@link Expr}); {@code pos} is a source offset. */
-sealed interface Node {
+/** The syntax tree: statements ({@link TemplateNode}) and expressions ({@link Expr}); {@code pos} is a source offset. */
+sealed interface TemplateNode {
 
-    record Text(String text) implements Node {
+    record Text(String text) implements TemplateNode {
     }
 
-    record Output(Expr expr, int pos) implements Node {
+    record Output(Expr expr, int pos) implements TemplateNode {
     }
 
-    record If(List<Expr> conditions, List<List<Node>> bodies, List<Node> elseBody) implements Node {
+    record If(List<Expr> conditions, List<List<TemplateNode>> bodies, List<TemplateNode> elseBody) implements TemplateNode {
     }
 
-    record For(List<String> targets, Expr iter, Expr filter, List<Node> body, List<Node> elseBody, int pos) implements Node {
+    record For(List<String> targets, Expr iter, Expr filter, List<TemplateNode> body, List<TemplateNode> elseBody, int pos) implements TemplateNode {
     }
 
     /** {@code set a = v}, {@code set a, b = v}, or {@code set ns.attr = v} (then {@code attrOf} is non-null). */
-    record Set(List<String> targets, Expr attrOf, Expr value, int pos) implements Node {
+    record Set(List<String> targets, Expr attrOf, Expr value, int pos) implements TemplateNode {
     }
 
-    record SetBlock(String target, List<Node> body) implements Node {
+    record SetBlock(String target, List<TemplateNode> body) implements TemplateNode {
     }
 
-    record Macro(String name, List<String> params, List<Expr> defaults, List<Node> body, int pos) implements Node {
+    record Macro(String name, List<String> params, List<Expr> defaults, List<TemplateNode> body, int pos) implements TemplateNode {
     }
 
     /** A block rendered in place ({@code generation}). */
-    record Block(List<Node> body) implements Node {
+    record Block(List<TemplateNode> body) implements TemplateNode {
     }
 
-    record Break(int pos) implements Node {
+    record Break(int pos) implements TemplateNode {
     }
 
-    record Continue(int pos) implements Node {
+    record Continue(int pos) implements TemplateNode {
     }
 
     sealed interface Expr {

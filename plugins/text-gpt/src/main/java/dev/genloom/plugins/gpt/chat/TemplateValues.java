@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.math.BigDecimal;
 
 /**
- * The template value model and Python/Jinja semantics over it. Values are: {@code null} (None),
+ * The template value model and Python/Jinja semantics over it. TemplateValues are: {@code null} (None),
  * {@link Undefined}, Boolean, Long, Double, String, List, Map, {@link Namespace}, {@link Callable}.
  */
-final class Values {
+final class TemplateValues {
 
-    private Values() {
+    private TemplateValues() {
     }
 
     /** Jinja's default Undefined: falsy, renders empty, iterates as empty; attribute access yields Undefined. */
@@ -71,7 +72,7 @@ final class Values {
             return v.toString();
         }
         if (v instanceof Optional<?> o) {
-            return o.map(Values::fromJava).orElse(null);
+            return o.map(TemplateValues::fromJava).orElse(null);
         }
         if (v instanceof Message m) {
             return fromJava(m.toMap());
@@ -292,7 +293,7 @@ final class Values {
         }
         int exp = Integer.parseInt(s.substring(e + 1));
         if (exp >= -4 && exp < 16) {
-            return new java.math.BigDecimal(s).stripTrailingZeros().toPlainString();
+            return new BigDecimal(s).stripTrailingZeros().toPlainString();
         }
         return mant + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
     }
