@@ -3,8 +3,11 @@ package dev.genloom.api.media;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 
-import java.io.BufferedOutputStream;
+import dev.genloom.api.io.UserFiles;
+
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -14,19 +17,25 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * An RGB picture: width, height and 8-bit red, green, blue samples, row by row (HWC order).
  * Immutable. Reads PNG and JPEG (and whatever else ImageIO reads), writes PNG; transparency is
- * composed onto white.
+ * composed onto white. Reading checks the size in the file's header against a pixel limit
+ * before decoding, so that a huge picture is refused rather than filling the heap.
  */
 public final class Image {
     private final int width;
@@ -213,53 +222,127 @@ public final class Image {
         return (level * a + 255 * (255 - a) + 127) / 255;
     }
 
-    /** Reads a PNG or JPEG file. */
+    /**
+     * The most pixels {@link #read(Path)} and {@link #decode(byte[])} accept: 64 Mi pixels
+     * (8192 x 8192), 192 MiB as RGB. The runtime's setting {@code media.max-image-pixels} changes
+     * it for what Genloom reads.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 64L * 1024 * 1024;
+
+    /** The most pixels an image can have at all: its RGB bytes must fit one Java array. */
+    public static final long MAX_PIXELS = (Integer.MAX_VALUE - 16) / 3;
+
+    /** Reads a PNG or JPEG file (or another format ImageIO reads) of at most {@link #DEFAULT_MAX_PIXELS}. */
     public static Image read(Path file) {
-        if (Files.isDirectory(file)) {
-            throw new GenloomException(ErrorKind.INVALID_INPUT, file + " is a directory, not an image file",
-                    "give the path of a PNG or JPEG file");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new GenloomException(ErrorKind.INVALID_INPUT, "image file not found: " + file);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+        return read(file, DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * Reads a PNG or JPEG file (or another format ImageIO reads). Its width and height are read
+     * from its header first, and an image of more than {@code maxPixels} pixels is refused
+     * before any of it is decoded, naming the file, its size and the limit.
+     *
+     * @throws GenloomException {@link ErrorKind#INVALID_INPUT} for a missing, empty or unreadable
+     *                          file, one that is no image, one cut short or damaged, and one over
+     *                          the limit
+     */
+    public static Image read(Path file, long maxPixels) {
+        checkLimit(maxPixels);
+        UserFiles.requireNonEmptyFile(file, "image", "the file holds no picture; give a PNG or JPEG file");
+        try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+            return read(in, "image " + file, maxPixels);
         } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read image " + file + ": " + e.getMessage(), null, e);
+            throw UserFiles.unreadable(file, "image", e);
         }
     }
 
-    /** Reads PNG or JPEG bytes. */
+    /** Reads PNG or JPEG bytes of an image of at most {@link #DEFAULT_MAX_PIXELS}. */
     public static Image decode(byte[] bytes) {
-        try {
-            return read(new ByteArrayInputStream(bytes), "image bytes");
+        return decode(bytes, DEFAULT_MAX_PIXELS);
+    }
+
+    /** Reads PNG or JPEG bytes; as {@link #read(Path, long)}, an image over {@code maxPixels} is refused first. */
+    public static Image decode(byte[] bytes, long maxPixels) {
+        checkLimit(maxPixels);
+        if (bytes.length == 0) {
+            throw GenloomException.invalidInput("the image bytes are empty (0 bytes)", "give PNG or JPEG bytes");
+        }
+        // a memory cache, not ImageIO's default temporary file
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            return read(in, "the image bytes", maxPixels);
         } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read image bytes: " + e.getMessage(), null, e);
+            throw new GenloomException(ErrorKind.IO, "cannot read the image bytes: " + e.getMessage(), null, e);
         }
     }
 
-    private static Image read(InputStream in, String where) throws IOException {
-        BufferedImage img;
-        // A memory cache, not ImageIO's default temp-file cache for streams. ImageIO.read closes it
-        // when it finds a reader; closing it does not close the caller's stream.
-        ImageInputStream iis = new MemoryCacheImageInputStream(in);
-        try {
-            img = ImageIO.read(iis);
-        } catch (IOException | RuntimeException e) {
-            throw new GenloomException(ErrorKind.INVALID_INPUT, where + " is not a readable image: " + e.getMessage(),
-                    "give a PNG or JPEG file", e);
-        } finally {
-            try {
-                iis.close();
-            } catch (IOException alreadyClosed) {
-                // ImageIO closed it
+    private static void checkLimit(long maxPixels) {
+        GenloomException.require(maxPixels > 0 && maxPixels <= MAX_PIXELS,
+                "the image pixel limit must be from 1 to " + MAX_PIXELS + ", not " + maxPixels);
+    }
+
+    /** Finds a reader by the content, reads the size from the header, checks it, then decodes. */
+    private static Image read(ImageInputStream in, String where, long maxPixels) {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw GenloomException.invalidInput(where + " is not an image format Genloom reads (its content is not "
+                    + "PNG, JPEG, GIF or BMP)", "give a PNG or JPEG file");
+        }
+        ImageReader reader = readers.next();
+        String format = reader.getOriginatingProvider() == null ? "image"
+                : reader.getOriginatingProvider().getFormatNames()[0].toUpperCase(Locale.ROOT);
+        List<String> cutShort = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> {
+            String w = warning.toLowerCase(Locale.ROOT);
+            if (w.contains("truncated") || w.contains("premature end")) {
+                cutShort.add(warning);
             }
+        });
+        try {
+            reader.setInput(in, true, true);
+            int width;
+            int height;
+            try {
+                width = reader.getWidth(0);
+                height = reader.getHeight(0);
+            } catch (IOException | RuntimeException e) {
+                throw damaged(where, format, "its header", e);
+            }
+            long pixels = (long) width * height;
+            if (pixels > maxPixels) {
+                throw GenloomException.invalidInput(where + " is " + width + "x" + height + " pixels ("
+                        + megapixels(pixels) + "), over the limit of " + maxPixels + " pixels ("
+                        + megapixels(maxPixels) + ")", "give a smaller image, or raise the limit: "
+                        + "media.max-image-pixels in genloom.yaml, or the maxPixels of Image.read in code");
+            }
+            BufferedImage img;
+            try {
+                img = reader.read(0);
+            } catch (IOException | RuntimeException e) {
+                throw damaged(where, format, "its pixel data", e);
+            }
+            if (!cutShort.isEmpty()) {
+                throw GenloomException.invalidInput(where + " is a " + format + " file that cannot be read: it is cut "
+                        + "short (" + cutShort.get(0) + ")", "copy or save the file again");
+            }
+            return fromBufferedImage(img);
+        } finally {
+            reader.dispose();
         }
-        if (img == null) {
-            throw new GenloomException(ErrorKind.INVALID_INPUT, where + " is not an image format Genloom reads",
-                    "give a PNG or JPEG file");
+    }
+
+    private static GenloomException damaged(String where, String format, String part, Throwable e) {
+        boolean shortened = false;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            shortened |= t instanceof EOFException;
         }
-        return fromBufferedImage(img);
+        String detail = e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + e.getMessage();
+        return new GenloomException(ErrorKind.INVALID_INPUT, where + " is a " + format + " file that cannot be read: "
+                + (shortened ? "it is cut short" : "it is damaged") + " (in " + part + detail + ")",
+                "copy or save the file again, or give a PNG or JPEG file", e);
+    }
+
+    private static String megapixels(long pixels) {
+        return String.format(Locale.ROOT, "%.1f megapixels", pixels / 1e6);
     }
 
     /** Writes this image as PNG. */

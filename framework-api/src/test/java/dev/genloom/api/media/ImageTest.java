@@ -10,12 +10,17 @@ import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
+import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,5 +224,68 @@ class ImageTest {
         e = assertThrows(GenloomException.class, () -> Image.decode(java.util.Arrays.copyOf(png, png.length / 2)));
         assertEquals(ErrorKind.INVALID_INPUT, e.kind());
         assertTrue(e.getMessage().contains("image bytes"), e.getMessage());
+    }
+
+    /** A PNG signature and an IHDR chunk claiming the given size, and nothing else: a few dozen bytes. */
+    static byte[] pngHeader(int width, int height) {
+        ByteBuffer ihdr = ByteBuffer.allocate(4 + 13).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        return ByteBuffer.allocate(8 + 4 + 17 + 4)
+                .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
+    }
+
+    @Test
+    void aHugeImageIsRefusedByItsHeaderBeforeDecoding(@TempDir Path dir) throws IOException {
+        Path huge = Files.write(dir.resolve("huge.png"), pngHeader(20000, 20000));
+        assertTrue(Files.size(huge) < 100);
+        GenloomException e = assertThrows(GenloomException.class, () -> Image.read(huge));
+        assertEquals(ErrorKind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().contains(huge.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("20000x20000 pixels"), e.getMessage());
+        assertTrue(e.getMessage().contains("over the limit of " + Image.DEFAULT_MAX_PIXELS + " pixels"), e.getMessage());
+        assertTrue(e.describe().contains("media.max-image-pixels"), e.describe());
+
+        // the same bytes in memory, and a limit of one's own
+        e = assertThrows(GenloomException.class, () -> Image.decode(pngHeader(20000, 20000)));
+        assertTrue(e.getMessage().contains("20000x20000"), e.getMessage());
+        Image small = random(30, 20, 7);
+        Path file = dir.resolve("small.png");
+        small.writePng(file);
+        e = assertThrows(GenloomException.class, () -> Image.read(file, 599));
+        assertTrue(e.getMessage().contains("30x20 pixels") && e.getMessage().contains("limit of 599 pixels"),
+                e.getMessage());
+        assertEquals(small, Image.read(file, 600));
+        assertThrows(GenloomException.class, () -> Image.read(file, 0));
+    }
+
+    @Test
+    void emptyCutShortAndDamagedImagesAreClearErrors(@TempDir Path dir) throws IOException {
+        Path empty = Files.createFile(dir.resolve("empty.png"));
+        GenloomException e = assertThrows(GenloomException.class, () -> Image.read(empty));
+        assertEquals(ErrorKind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().contains(empty + " is empty"), e.getMessage());
+
+        byte[] png = random(40, 40, 3).toPng();
+        Path cutPng = Files.write(dir.resolve("cut.png"), Arrays.copyOf(png, png.length / 2));
+        e = assertThrows(GenloomException.class, () -> Image.read(cutPng));
+        assertEquals(ErrorKind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().contains("is a PNG file that cannot be read: it is cut short"), e.getMessage());
+
+        Path headerOnly = Files.write(dir.resolve("header.png"), Arrays.copyOf(png, 20));
+        e = assertThrows(GenloomException.class, () -> Image.read(headerOnly));
+        assertTrue(e.getMessage().contains("cut short (in its header"), e.getMessage());
+
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(random(64, 64, 5).toBufferedImage(), "jpg", jpeg));
+        byte[] j = jpeg.toByteArray();
+        Path cutJpeg = Files.write(dir.resolve("cut.jpg"), Arrays.copyOf(j, j.length / 2));
+        e = assertThrows(GenloomException.class, () -> Image.read(cutJpeg));
+        assertEquals(ErrorKind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().contains("is a JPEG file that cannot be read: it is cut short"), e.getMessage());
+
+        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
     }
 }
