@@ -2,6 +2,7 @@ package dev.genloom.runtime.media;
 
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
 import dev.genloom.api.media.Audio;
 import dev.genloom.api.media.AudioStream;
 import org.bytedeco.ffmpeg.global.avcodec;
@@ -18,7 +19,6 @@ import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
@@ -87,25 +87,22 @@ public final class AudioFiles {
 
     /** Checks that the file is there and not empty; whether it is WAV, by its content. */
     private static boolean isWav(Path file, String where) {
-        if (Files.isDirectory(file)) {
-            throw GenloomException.invalidInput(file + " is a directory, not an audio file",
-                    "give the path of an audio file");
-        }
-        if (!Files.exists(file)) {
-            throw GenloomException.invalidInput("audio file not found: " + file, "check the path");
-        }
+        return isRiffWave(head(file, where));
+    }
+
+    /** The first 12 bytes of a file checked to be there, readable and not empty ({@code where} names it). */
+    private static byte[] head(Path file, String where) {
+        UserFiles.requireFile(file, "audio file");
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(12);
-        } catch (NoSuchFileException e) {
-            throw GenloomException.invalidInput("audio file not found: " + file, "check the path");
         } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read audio file " + file + ": " + e.getMessage(), null, e);
+            throw UserFiles.unreadable(file, "audio file", e);
         }
         if (head.length == 0) {
             throw empty(where);
         }
-        return isRiffWave(head);
+        return head;
     }
 
     private static GenloomException unreadableWav(GenloomException unsupported, GenloomException ffmpeg) {
@@ -115,29 +112,11 @@ public final class AudioFiles {
 
     /** Reads a file; {@code where} names it in messages. */
     private static Audio read(Path file, String where) {
-        if (Files.isDirectory(file)) {
-            throw GenloomException.invalidInput(file + " is a directory, not an audio file",
-                    "give the path of an audio file");
-        }
-        if (!Files.exists(file)) {
-            throw GenloomException.invalidInput("audio file not found: " + file, "check the path");
-        }
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(12);
-        } catch (NoSuchFileException e) {
-            throw GenloomException.invalidInput("audio file not found: " + file, "check the path");
-        } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read audio file " + file + ": " + e.getMessage(), null, e);
-        }
-        if (head.length == 0) {
-            throw empty(where);
-        }
-        if (isRiffWave(head)) {
+        if (isRiffWave(head(file, where))) {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
                 return readWav(in, where, file);
             } catch (IOException e) {
-                throw new GenloomException(ErrorKind.IO, "cannot read audio file " + file + ": " + e.getMessage(), null, e);
+                throw UserFiles.unreadable(file, "audio file", e);
             }
         }
         return decode(file, where);

@@ -4,6 +4,7 @@ import dev.genloom.api.media.Audio;
 import dev.genloom.api.media.AudioStream;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -16,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -120,18 +120,11 @@ public final class WavCodec {
 
     /** Reads a WAV file. */
     public static Audio read(Path file) {
-        if (Files.isDirectory(file)) {
-            throw GenloomException.invalidInput(file + " is a directory, not a WAV file", "give the path of a .wav file");
-        }
-        if (!Files.exists(file)) {
-            throw GenloomException.invalidInput("WAV file not found: " + file, "check the path");
-        }
+        UserFiles.requireFile(file, "WAV file");
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BLOCK_BYTES)) {
             return read(in, file.toString());
-        } catch (NoSuchFileException e) {
-            throw GenloomException.invalidInput("WAV file not found: " + file, "check the path");
         } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read WAV file " + file + ": " + e.getMessage(), null, e);
+            throw UserFiles.unreadable(file, "WAV file", e);
         }
     }
 
@@ -164,16 +157,12 @@ public final class WavCodec {
      * the frames there are and a sentence to {@code onTruncatedData} (null: an error).
      */
     public static AudioStream open(Path file, Consumer<String> onTruncatedData) {
-        if (Files.isDirectory(file)) {
-            throw GenloomException.invalidInput(file + " is a directory, not a WAV file", "give the path of a .wav file");
-        }
+        UserFiles.requireFile(file, "WAV file");
         InputStream in;
         try {
             in = new BufferedInputStream(Files.newInputStream(file), BLOCK_BYTES);
-        } catch (NoSuchFileException e) {
-            throw GenloomException.invalidInput("WAV file not found: " + file, "check the path");
         } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read WAV file " + file + ": " + e.getMessage(), null, e);
+            throw UserFiles.unreadable(file, "WAV file", e);
         }
         try {
             return open(in, file.toString(), onTruncatedData).closing(() -> {

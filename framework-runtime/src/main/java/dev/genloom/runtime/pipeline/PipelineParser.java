@@ -8,10 +8,8 @@ import dev.genloom.api.task.Suggestions;
 import dev.genloom.api.task.Task;
 import dev.genloom.api.task.Tasks;
 import dev.genloom.api.task.ValueType;
+import dev.genloom.runtime.config.YamlFiles;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,16 +70,13 @@ public final class PipelineParser {
         this.taskNames = List.copyOf(byName.keySet());
     }
 
-    /** Reads and validates a pipeline file (UTF-8). */
+    /**
+     * Reads and validates a pipeline file (UTF-8, at most {@link YamlFiles#MAX_BYTES}). A file
+     * that cannot be read (missing, a directory, not UTF-8 text, too large) is an
+     * {@link ErrorKind#INVALID_INPUT} error saying which.
+     */
     public Pipeline parse(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read pipeline " + file + ": " + e.getMessage(),
-                    "check the path", e);
-        }
-        return parse(text, file.toString());
+        return parse(YamlFiles.read(file, "pipeline file"), file.toString());
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.genloom.runtime.config.YamlFiles;
 
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -21,7 +22,7 @@ import java.util.Map;
  * reading with one problem.
  */
 final class YamlReader {
-    private static final YAMLFactory FACTORY = new YAMLFactory();
+    private static final YAMLFactory FACTORY = YamlFiles.factory();
 
     private final String file;
     private final List<Problem> problems;
@@ -38,6 +39,12 @@ final class YamlReader {
     }
 
     private YamlNode readDocument(String text) {
+        if (text.length() > YamlFiles.MAX_BYTES && text.codePointCount(0, text.length()) > YamlFiles.MAX_BYTES) {
+            problems.add(new Problem(file, 1, 1, "the document holds " + text.codePointCount(0, text.length())
+                    + " characters; Genloom reads YAML documents of up to " + YamlFiles.MAX_BYTES
+                    + " (the YAML parser's limit)"));
+            return null;
+        }
         try (YAMLParser p = FACTORY.createParser(text)) {
             parser = p;
             JsonToken first = p.nextToken();

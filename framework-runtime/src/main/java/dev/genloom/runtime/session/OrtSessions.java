@@ -8,9 +8,11 @@ import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
 import dev.genloom.runtime.config.DeviceSpec;
 import dev.genloom.runtime.config.GenloomConfig;
 import dev.genloom.runtime.config.Optimization;
+import dev.genloom.runtime.store.LocalModelFolder;
 import dev.genloom.spi.Dtype;
 import dev.genloom.spi.SessionFactory;
 import org.slf4j.Logger;
@@ -236,6 +238,25 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
         return Optional.ofNullable(last);
     }
 
+    /** "Load model from FILE failed:" and a C++ source position and signature ("model.cc:177 onnxruntime::Model::Model(...)"). */
+    private static final Pattern ORT_INTERNALS = Pattern.compile(
+            "^(?:Load model from .*? failed:)?\\s*(?:\\S*?[\\w.-]+\\.(?:cc|cpp|h):\\d+\\s+"
+                    + "(?:(?:[\\w:<>*&]+\\s+)?[\\w:~<>]+\\([^()]*\\)\\s*(?:const\\s*)?)?)?");
+
+    /**
+     * Why ONNX Runtime could not load a model file, without its C++ source positions and
+     * signatures: what it found wrong, said for a user.
+     */
+    static String loadFailure(String ortMessage, Path file) {
+        String m = ORT_INTERNALS.matcher(ortMessage.replace(file.toString(), "the file")).replaceFirst("").strip();
+        String lower = m.toLowerCase(Locale.ROOT);
+        if (lower.contains("protobuf parsing failed") || lower.contains("does not have a graph")
+                || lower.contains("no graph was found")) {
+            return "it is not an ONNX model, or it is cut short (ONNX Runtime: " + m + ")";
+        }
+        return m.isEmpty() ? "ONNX Runtime gave no reason" : m;
+    }
+
     /** ONNX Runtime's message, first line, without the Java API's "Error code - ... - message:" prefix. */
     private static String ortMessage(Throwable ex) {
         String m = firstLine(String.valueOf(ex.getMessage()));
@@ -277,13 +298,9 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
         }
         Objects.requireNonNull(onnxFile, "onnxFile");
         Path file = onnxFile.toAbsolutePath().normalize();
-        if (!Files.exists(file)) {
-            throw new GenloomException(ErrorKind.IO, "ONNX model file " + file + " does not exist",
-                    "check the model folder; fetch the model again if files are missing");
-        }
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new GenloomException(ErrorKind.IO, "ONNX model file " + file + " is not a readable file");
-        }
+        // what ONNX Runtime would say about these in C++ terms, said in words first
+        UserFiles.requireNonEmptyFile(file, "ONNX model file",
+                "the file holds no model; " + LocalModelFolder.againHint(file));
         try (SessionOptions options = options()) {
             // By path, so that ONNX Runtime finds external data (model.onnx_data) beside the file.
             return environment.createSession(file.toString(), options);
@@ -293,9 +310,9 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
                 throw new GenloomException(ErrorKind.DEVICE_UNAVAILABLE,
                         "cannot open ONNX model " + file + " on " + device + ": " + msg, CUDA_HINT_INSTALL, ex);
             }
-            throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, "cannot open ONNX model " + file + ": " + msg,
-                    "check that it is a complete ONNX model (fetch it again if in doubt), with its external data "
-                            + "(.onnx_data) beside it", ex);
+            throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, "cannot open ONNX model file " + file + ": "
+                    + loadFailure(msg, file), "check that it is a complete ONNX model, with its external data "
+                            + "(.onnx_data) beside it; " + LocalModelFolder.againHint(file), ex);
         }
     }
 

@@ -12,8 +12,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
 import dev.genloom.runtime.concurrent.Lazy;
+import dev.genloom.runtime.config.YamlFiles;
 import dev.genloom.spi.ModelFolder;
+import dev.genloom.zoo.fetch.Fetcher;
 
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
@@ -58,7 +61,7 @@ public final class LocalModelFolder implements ModelFolder {
 
     private static final String CONFIG = "config.json";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final YAMLMapper YAML = new YAMLMapper(YamlFiles.factory());
 
     private final Path path;
     private final Lazy<List<String>> files = new Lazy<>(this::listFiles);
@@ -147,6 +150,31 @@ public final class LocalModelFolder implements ModelFolder {
         return text(manifest().get("family"));
     }
 
+    /**
+     * What to do about a model file that is broken or missing, for the hint of an error: fetch
+     * it again by its repository where {@code genloom fetch} put it there (its record, {@value
+     * Fetcher#RECORD}, is in the file's folder or one above it), else copy or export it again. A
+     * path is never offered to {@code genloom fetch}: only names can be fetched.
+     */
+    public static String againHint(Path fileOrFolder) {
+        Path dir = Files.isDirectory(fileOrFolder) ? fileOrFolder : fileOrFolder.toAbsolutePath().getParent();
+        for (int up = 0; dir != null && up <= MAX_DEPTH; up++, dir = dir.getParent()) {
+            Path record = dir.resolve(Fetcher.RECORD);
+            if (Files.isRegularFile(record)) {
+                try {
+                    String repository = JSON.readTree(record.toFile()).path("repository").asText("");
+                    if (!repository.isBlank()) {
+                        return "fetch it again: genloom fetch " + repository;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // an unreadable record: say nothing of fetching
+                }
+                break;
+            }
+        }
+        return "copy or export the model again";
+    }
+
     /** The display name given in {@value #MANIFEST}, if any. */
     public Optional<String> manifestName() {
         return text(manifest().get("name"));
@@ -232,7 +260,7 @@ public final class LocalModelFolder implements ModelFolder {
         } catch (JsonProcessingException e) {
             throw incompatible(file, e.getLocation(), "is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read " + file + ": " + e, null, e);
+            throw UserFiles.unreadable(file, "model file", e);
         }
     }
 
@@ -242,7 +270,7 @@ public final class LocalModelFolder implements ModelFolder {
         if (!Files.isRegularFile(file)) {
             return out;
         }
-        try (JsonParser parser = YAML.createParser(file.toFile())) {
+        try (JsonParser parser = YAML.createParser(YamlFiles.read(file, "model manifest"))) {
             JsonToken first = parser.nextToken();
             if (first == null || first == JsonToken.VALUE_NULL) {
                 return out; // empty, or only comments
@@ -274,7 +302,7 @@ public final class LocalModelFolder implements ModelFolder {
         } catch (JsonProcessingException e) {
             throw incompatible(file, e.getLocation(), "is not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read " + file + ": " + e, null, e);
+            throw UserFiles.unreadable(file, "model file", e);
         }
     }
 
@@ -288,6 +316,6 @@ public final class LocalModelFolder implements ModelFolder {
             where += " line " + at.getLineNr() + (at.getColumnNr() > 0 ? ", column " + at.getColumnNr() : "");
         }
         return new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, where + ": " + what,
-                "fix the file, or fetch the model again if it was cut short");
+                "fix the file; if it was cut short, " + againHint(file));
     }
 }

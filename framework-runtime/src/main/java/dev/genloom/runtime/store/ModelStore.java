@@ -3,6 +3,7 @@ package dev.genloom.runtime.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
 import dev.genloom.api.task.Suggestions;
 import dev.genloom.runtime.plugins.LoadedFamily;
 import org.slf4j.Logger;
@@ -249,6 +250,10 @@ public final class ModelStore {
                         "'" + given + "' is a file (" + p + "), not a model folder",
                         "give the folder that holds the model: " + p.getParent());
             }
+            Optional<Path> loop = UserFiles.linkLoop(p);
+            if (loop.isPresent()) {
+                UserFiles.requireFolder(p, "model folder", null);
+            }
         }
         Optional<String> name = asName(given);
         if (name.isPresent()) {
@@ -274,7 +279,16 @@ public final class ModelStore {
         for (Path dir : modelDirs) {
             for (String spelling : spellings(name)) {
                 Path candidate = dir.resolve(spelling).normalize();
-                if (!candidate.startsWith(dir) || !Files.isDirectory(candidate)) {
+                if (!candidate.startsWith(dir)) {
+                    continue;
+                }
+                if (!Files.isDirectory(candidate)) {
+                    // a loop inside this model directory is the model asked for; one at the
+                    // directory itself is said where nothing is found (notFound)
+                    Optional<Path> loop = Files.exists(candidate) ? Optional.empty() : UserFiles.linkLoop(candidate);
+                    if (loop.isPresent() && loop.get().startsWith(dir) && !loop.get().equals(dir)) {
+                        UserFiles.requireFolder(candidate, "model folder", null);
+                    }
                     continue;
                 }
                 if (looksLikeModel(candidate)) {
@@ -309,7 +323,8 @@ public final class ModelStore {
         } else {
             msg.append("no model of that name is in ")
                     .append(modelDirs.stream()
-                            .map(d -> Files.isDirectory(d) ? d.toString() : d + " (missing)")
+                            .map(d -> Files.isDirectory(d) ? d.toString()
+                                    : d + (UserFiles.linkLoop(d).isPresent() ? " (a symbolic link loop)" : " (missing)"))
                             .collect(Collectors.joining(", ")));
         }
         List<String> present = new ArrayList<>();
@@ -317,8 +332,10 @@ public final class ModelStore {
             present.add(f.name());
         }
         msg.append(suggest(given, present));
-        String hint = "`genloom models` lists the models present; `genloom fetch " + given
-                + "` downloads one from the catalog";
+        // only names can be fetched, never a path
+        String hint = "`genloom models` lists the models present"
+                + (asName(given).isPresent() ? "; `genloom fetch " + given + "` downloads one from the catalog"
+                        : "; check the path");
         if (modelDirs.isEmpty()) {
             hint += "; set GENLOOM_MODELS to the folders that hold your models";
         }
@@ -440,13 +457,24 @@ public final class ModelStore {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(Files::isDirectory)
+                    .filter(ModelStore::isFolderOrSayWhy)
                     .sorted()
                     .toList();
         } catch (IOException | RuntimeException e) {
             LOG.debug("Cannot list {}: {}", dir, e.toString());
             return List.of();
         }
+    }
+
+    /** Whether an entry of a model directory is a folder; a link loop there is logged as one, once per scan. */
+    private static boolean isFolderOrSayWhy(Path p) {
+        if (Files.isDirectory(p)) {
+            return true;
+        }
+        if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+            UserFiles.linkLoop(p).ifPresent(loop -> LOG.warn("skipping {}: symbolic link loop at {}", p, loop));
+        }
+        return false;
     }
 
     private static boolean hasOnnx(Path dir) {

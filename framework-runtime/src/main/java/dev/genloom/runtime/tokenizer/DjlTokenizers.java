@@ -3,6 +3,8 @@ package dev.genloom.runtime.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
+import dev.genloom.runtime.store.LocalModelFolder;
 import dev.genloom.spi.Tokenizer;
 import dev.genloom.spi.TokenizerFactory;
 import org.slf4j.Logger;
@@ -27,6 +29,13 @@ import java.util.function.Supplier;
  *
  * <p>DJL finds its own resources through the thread's context class loader, which inside a
  * plugin is the plugin's; every DJL call here runs with the host's class loader as context.
+ *
+ * <p>When its tokenizer library loads, DJL probes for GPUs ({@code ai.djl.util.cuda.CudaUtils})
+ * whatever {@code RUST_FLAVOR} says, and on a machine with the CUDA runtime but no usable GPU it
+ * logs a warning ("Failed to detect GPU count: ..."), although the CPU build is what runs. The
+ * runtime brings only {@code slf4j-api}, so it cannot set levels: the {@code genloom} CLI sets
+ * that logger to ERROR, and a product embedding Genloom does the same in its own logging setup
+ * (logback: {@code <logger name="ai.djl.util.cuda.CudaUtils" level="ERROR"/>}).
  */
 public final class DjlTokenizers implements TokenizerFactory {
     private static final Logger LOG = LoggerFactory.getLogger(DjlTokenizers.class);
@@ -96,13 +105,8 @@ public final class DjlTokenizers implements TokenizerFactory {
         if (Files.isDirectory(file)) {
             file = file.resolve("tokenizer.json");
         }
-        if (!Files.exists(file)) {
-            throw new GenloomException(ErrorKind.IO, "tokenizer file " + file + " does not exist",
-                    "a Hugging Face tokenizer.json is expected in the model folder");
-        }
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new GenloomException(ErrorKind.IO, "tokenizer file " + file + " is not a readable file");
-        }
+        UserFiles.requireNonEmptyFile(file, "tokenizer file",
+                "a Hugging Face tokenizer.json is expected; " + LocalModelFolder.againHint(file));
         Path f = file;
         HuggingFaceTokenizer hf;
         try {
@@ -110,8 +114,7 @@ public final class DjlTokenizers implements TokenizerFactory {
                 try {
                     return HuggingFaceTokenizer.newInstance(f, OPTIONS);
                 } catch (IOException ex) {
-                    throw new GenloomException(ErrorKind.IO, "cannot read tokenizer file " + f + ": " + ex.getMessage(),
-                            null, ex);
+                    throw UserFiles.unreadable(f, "tokenizer file", ex);
                 }
             });
         } catch (GenloomException ex) {

@@ -7,9 +7,12 @@ import dev.genloom.api.TextOptions;
 import dev.genloom.api.TranscriptionOptions;
 import dev.genloom.api.task.Tasks;
 import dev.genloom.api.task.ValueType;
+import dev.genloom.runtime.config.YamlFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -259,9 +262,42 @@ class PipelineValidationTest {
         assertNull(p.description());
 
         GenloomException missing = assertThrows(GenloomException.class, () -> Fakes.parser().parse(dir.resolve("nope.yaml")));
-        assertEquals(ErrorKind.IO, missing.kind());
-        assertTrue(missing.getMessage().contains("nope.yaml"));
+        assertEquals(ErrorKind.INVALID_INPUT, missing.kind());
+        assertTrue(missing.getMessage().contains("nope.yaml") && missing.getMessage().contains("not found"),
+                missing.getMessage());
         assertFalse(missing instanceof PipelineValidationException);
+    }
+
+    @Test
+    void aFileThatIsNotUtf8TextOrTooLargeIsRefusedInWords(@TempDir Path dir) throws Exception {
+        Path utf16 = Files.write(dir.resolve("u16.yaml"), "name: mine\n".getBytes(StandardCharsets.UTF_16));
+        GenloomException e = assertThrows(GenloomException.class, () -> Fakes.parser().parse(utf16));
+        assertEquals(ErrorKind.INVALID_INPUT, e.kind());
+        assertEquals("pipeline file " + utf16 + " is not UTF-8 text: it is UTF-16, with a byte-order mark",
+                e.getMessage());
+
+        Path binary = Files.write(dir.resolve("bin.yaml"), new byte[] {'n', 'a', (byte) 0xFF, (byte) 0xFE, 'x'});
+        e = assertThrows(GenloomException.class, () -> Fakes.parser().parse(binary));
+        assertTrue(e.getMessage().contains("is not UTF-8 text: byte 0xFF at line 1, column 3"), e.getMessage());
+        assertFalse(e.getMessage().contains("Input length"), e.getMessage());
+
+        // one byte over the parser's limit: refused by its size, not after reading and parsing it
+        Path big = dir.resolve("big.yaml");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(YamlFiles.MAX_BYTES + 1L);
+        }
+        e = assertThrows(GenloomException.class, () -> Fakes.parser().parse(big));
+        assertEquals(ErrorKind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().contains("is 3.0 MiB (" + (YamlFiles.MAX_BYTES + 1L) + " bytes)"), e.getMessage());
+        assertTrue(e.describe().contains("the YAML parser's limit"), e.describe());
+
+        // at the limit the parser reads it: the limit is the parser's own
+        Path atLimit = dir.resolve("at-limit.yaml");
+        String head = "name: mine\ninputs: {q: text}\nsteps:\n  s: {task: text-to-text, model: upper, input: q}\n"
+                + "outputs: {o: s}\n";
+        Files.writeString(atLimit, head + "#".repeat(YamlFiles.MAX_BYTES - head.length()));
+        assertEquals(YamlFiles.MAX_BYTES, Files.size(atLimit));
+        assertEquals("mine", Fakes.parser().parse(atLimit).name());
     }
 
     @Test

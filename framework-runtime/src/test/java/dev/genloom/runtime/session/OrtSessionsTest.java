@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -250,13 +251,40 @@ class OrtSessionsTest {
     }
 
     @Test
-    void aMissingModelIsAnIoErrorNamingIt() {
+    void aMissingModelIsInvalidInputNamingIt() {
         Path missing = tmp.resolve("nowhere/model.onnx");
         try (OrtSessions s = sessions("cpu", CudaProbe.system())) {
             GenloomException e = assertThrows(GenloomException.class, () -> s.open(missing));
-            assertEquals(ErrorKind.IO, e.kind());
+            assertEquals(ErrorKind.INVALID_INPUT, e.kind());
             assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("not found"), e.getMessage());
         }
+    }
+
+    @Test
+    void anEmptyModelIsSaidToBeEmptyBeforeOnnxRuntimeSeesIt() throws Exception {
+        Path empty = Files.createFile(tmp.resolve("empty.onnx"));
+        try (OrtSessions s = sessions("cpu", CudaProbe.system())) {
+            GenloomException e = assertThrows(GenloomException.class, () -> s.open(empty));
+            assertEquals(ErrorKind.INVALID_INPUT, e.kind());
+            assertTrue(e.getMessage().contains(empty + " is empty"), e.getMessage());
+            assertFalse(e.describe().contains(".cc:"), e.describe());
+            assertFalse(e.describe().contains("genloom fetch"), "a path is not fetched: " + e.describe());
+        }
+    }
+
+    @Test
+    void onnxRuntimesCppInternalsAreLeftOutOfTheMessage() {
+        Path file = Path.of("/models/m/onnx/model.onnx");
+        String ort = "Load model from /models/m/onnx/model.onnx failed:/onnxruntime_src/onnxruntime/core/graph/"
+                + "model.cc:177 onnxruntime::Model::Model(onnx::ModelProto&&, const onnxruntime::PathString&, "
+                + "const onnxruntime::IOnnxRuntimeOpSchemaRegistryList*, const onnxruntime::logging::Logger&, "
+                + "const onnxruntime::ModelOptions&) ModelProto does not have a graph.";
+        String said = OrtSessions.loadFailure(ort, file);
+        assertEquals("it is not an ONNX model, or it is cut short (ONNX Runtime: ModelProto does not have a graph.)",
+                said);
+        assertEquals("Unsupported model IR version: 11, max supported IR version: 10",
+                OrtSessions.loadFailure("Unsupported model IR version: 11, max supported IR version: 10", file));
     }
 
     @Test

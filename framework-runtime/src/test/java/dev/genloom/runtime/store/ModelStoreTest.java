@@ -159,6 +159,36 @@ class ModelStoreTest {
     }
 
     @Test
+    void aPathIsNeverOfferedToFetch() {
+        GenloomException e = assertThrows(GenloomException.class, () -> store().resolve("./no-such-folder"));
+        assertEquals(ErrorKind.MODEL_NOT_FOUND, e.kind());
+        assertFalse(e.hint().contains("genloom fetch"), e.hint());
+        GenloomException abs = assertThrows(GenloomException.class,
+                () -> store().resolve(tmp.resolve("nowhere").toString()));
+        assertFalse(abs.hint().contains("genloom fetch"), abs.hint());
+    }
+
+    @Test
+    void aSymbolicLinkLoopIsCalledALoop() throws Exception {
+        Path loop = Files.createSymbolicLink(work.resolve("looped"), Path.of("looped"));
+        GenloomException byPath = assertThrows(GenloomException.class, () -> store().resolve("./looped"));
+        assertEquals(ErrorKind.INVALID_INPUT, byPath.kind());
+        assertTrue(byPath.getMessage().contains("symbolic link loop at " + loop), byPath.getMessage());
+
+        Path inModels = Files.createSymbolicLink(models.resolve("circle"), models.resolve("circle"));
+        gpt2(models.resolve("gpt2"));
+        GenloomException byName = assertThrows(GenloomException.class, () -> store().resolve("circle"));
+        assertTrue(byName.getMessage().contains("symbolic link loop at " + inModels), byName.getMessage());
+        // the listing leaves it out and lists the others
+        assertEquals(List.of("gpt2"), store().list().stream().map(ModelListing::name).toList());
+
+        Path loopedDir = Files.createSymbolicLink(tmp.resolve("looped-models"), Path.of("looped-models"));
+        GenloomException named = assertThrows(GenloomException.class,
+                () -> new ModelStore(List.of(loopedDir), () -> installed, work, home).resolve("gpt2"));
+        assertTrue(named.getMessage().contains(loopedDir + " (a symbolic link loop)"), named.getMessage());
+    }
+
+    @Test
     void namesCannotEscapeTheModelDirectories() {
         gpt2(tmp.resolve("secret"));
         GenloomException e = assertThrows(GenloomException.class,

@@ -112,11 +112,12 @@ class DjlTokenizersTest {
     }
 
     @Test
-    void aMissingFileIsAnIoErrorNamingIt() {
+    void aMissingFileIsInvalidInputNamingIt() {
         Path missing = tmp.resolve("nope/tokenizer.json");
         GenloomException e = assertThrows(GenloomException.class, () -> factory.load(missing));
-        assertEquals(ErrorKind.IO, e.kind());
+        assertEquals(ErrorKind.INVALID_INPUT, e.kind());
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("not found"), e.getMessage());
     }
 
     @Test

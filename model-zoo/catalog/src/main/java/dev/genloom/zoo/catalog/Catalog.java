@@ -7,13 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
 import dev.genloom.api.task.Suggestions;
 import dev.genloom.api.task.Tasks;
 import dev.genloom.spi.Dtype;
+import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -92,16 +94,14 @@ public final class Catalog {
         return c;
     }
 
-    /** A catalog file of the same schema as the bundled one. */
+    /**
+     * A catalog file of the same schema as the bundled one: UTF-8 YAML of at most the YAML
+     * parser's limit (3 MiB), refused by its size before it is read.
+     */
     public static Catalog load(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read model catalog " + file + ": " + e.getMessage(),
-                    "give an existing catalog file", e);
-        }
-        return parse(file.toString(), bytes);
+        String text = UserFiles.readUtf8(file, "model catalog", new LoaderOptions().getCodePointLimit(),
+                "that is the YAML parser's limit; is it the right file?");
+        return parse(file.toString(), text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A catalog from YAML text; {@code source} names it in errors. */

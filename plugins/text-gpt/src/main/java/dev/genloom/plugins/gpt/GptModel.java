@@ -11,6 +11,7 @@ import dev.genloom.plugins.gpt.chat.Message;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.Generation;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
 import dev.genloom.api.ModelInfo;
 import dev.genloom.api.TextOptions;
 import dev.genloom.api.TextToText;
@@ -74,12 +75,8 @@ final class GptModel implements TextToText {
         JsonNode tokenizerConfig = ctx.folder().json("tokenizer_config.json").orElse(null);
         Optional<String> jinja = Optional.empty();
         if (ctx.folder().has("chat_template.jinja")) {
-            try {
-                jinja = Optional.of(Files.readString(ctx.folder().resolve("chat_template.jinja")));
-            } catch (IOException e) {
-                throw new GenloomException(ErrorKind.IO, "cannot read " + ctx.folder().resolve("chat_template.jinja")
-                        + ": " + e.getMessage(), null, e);
-            }
+            jinja = Optional.of(UserFiles.readUtf8(ctx.folder().resolve("chat_template.jinja"), "chat template",
+                    Integer.MAX_VALUE - 16, null));
         }
         return ChatTemplate.fromTokenizerConfig(tokenizerConfig, jinja);
     }

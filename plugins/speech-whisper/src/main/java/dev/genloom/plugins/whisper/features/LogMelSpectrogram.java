@@ -1,9 +1,11 @@
 package dev.genloom.plugins.whisper.features;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -103,9 +105,12 @@ public final class LogMelSpectrogram {
         JsonNode config;
         try {
             config = new ObjectMapper().readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, "the preprocessor config " + file
+                    + " is not valid JSON: " + e.getOriginalMessage(),
+                    "check that the model folder holds a valid preprocessor_config.json", e);
         } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, "cannot read the preprocessor config " + file + ": "
-                    + e.getMessage(), "check that the model folder holds a valid preprocessor_config.json", e);
+            throw UserFiles.unreadable(file, "preprocessor config", e);
         }
         return fromPreprocessorConfig(config, file.toString());
     }
