@@ -421,7 +421,12 @@ public final class Genloom implements AutoCloseable {
             return this;
         }
 
-        /** A folder of plugin jars and zips; several may be given. Replaces the configured ones. */
+        /**
+         * A folder of plugin jars and zips; several may be given. Replaces the configured ones.
+         * {@link #build()} refuses a folder that does not exist or is a file (as it does one
+         * named by {@code GENLOOM_PLUGINS} or {@code genloom.yaml}); only the default
+         * {@code <home>/plugins} may be absent.
+         */
         public Builder pluginsDir(Path dir) {
             pluginDirs.add(dir);
             return this;
@@ -471,7 +476,20 @@ public final class Genloom implements AutoCloseable {
                 c = c.withThreads(intraOpThreads == null ? c.intraOpThreads() : intraOpThreads,
                         interOpThreads == null ? c.interOpThreads() : interOpThreads);
             }
+            c.checkPluginFolders(pluginsNamedBy(c));
             return new Genloom(c, classpathPlugins, env);
+        }
+
+        /** Who named the plugins folders: this builder, the environment, the file, or nobody (null). */
+        private String pluginsNamedBy(GenloomConfig c) {
+            if (!pluginDirs.isEmpty()) {
+                return "pluginsDir";
+            }
+            String fromEnv = env.get(GenloomConfig.ENV_PLUGINS);
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                return GenloomConfig.ENV_PLUGINS;
+            }
+            return c.source() == null ? null : "'plugins' in " + c.source();
         }
     }
 }

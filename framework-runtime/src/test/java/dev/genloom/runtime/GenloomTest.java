@@ -37,6 +37,27 @@ class GenloomTest {
     }
 
     @Test
+    void aNamedPluginsFolderThatIsNotThereIsAnErrorNotNoPlugins() throws Exception {
+        Path missing = tmp.resolve("no-plugins-here");
+        GenloomException env = assertThrows(GenloomException.class, () -> Genloom.builder()
+                .environment(Map.of("GENLOOM_PLUGINS", missing.toString(), "GENLOOM_HOME", tmp.toString()))
+                .classpathPlugins(false).build());
+        assertEquals(ErrorKind.INVALID_INPUT, env.kind());
+        assertTrue(env.getMessage().contains("plugins folder " + missing + " does not exist"), env.getMessage());
+        assertTrue(env.describe().contains("named by GENLOOM_PLUGINS"), env.describe());
+
+        GenloomException given = assertThrows(GenloomException.class, () -> Genloom.builder()
+                .environment(Map.of("GENLOOM_HOME", tmp.toString())).pluginsDir(missing).build());
+        assertTrue(given.describe().contains("named by pluginsDir"), given.describe());
+
+        // nothing named: the default <home>/plugins may be absent, and there are simply no plugins
+        try (Genloom genloom = Genloom.builder().environment(Map.of("GENLOOM_HOME", tmp.resolve("home").toString()))
+                .classpathPlugins(false).build()) {
+            assertEquals(0, genloom.plugins().size());
+        }
+    }
+
+    @Test
     void aProductAsksForModalitiesByModelName() throws Exception {
         try (Genloom genloom = open()) {
             TextToText lm = genloom.textToText("echo-tiny");

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
+import dev.genloom.api.media.Image;
 import dev.genloom.spi.Dtype;
 
 import java.io.File;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -50,6 +50,8 @@ import java.util.regex.Pattern;
  * @param optimization        ONNX Runtime's graph optimisation level
  * @param dtype               the preferred dtype variant of model files
  * @param pipelineParallelism how many independent pipeline steps run at once (at least 1)
+ * @param maxImagePixels      the most pixels an image read from a file may have (its header is
+ *                            checked before it is decoded); {@code media.max-image-pixels}
  * @param hub                 where the fetcher downloads models from (a URL, or a folder mirror)
  * @param source              the file these settings were read from, or null where none was
  */
@@ -64,6 +66,7 @@ public record GenloomConfig(
         Optimization optimization,
         Dtype dtype,
         int pipelineParallelism,
+        long maxImagePixels,
         String hub,
         Path source) {
 
@@ -83,9 +86,10 @@ public record GenloomConfig(
 
     private static final List<String> TOP_KEYS = List.of(
             "home", "plugins", "models", "cache", "device", "threads", "optimization", "dtype",
-            "pipeline", "hub");
+            "pipeline", "media", "hub");
     private static final List<String> THREAD_KEYS = List.of("intra-op", "inter-op");
     private static final List<String> PIPELINE_KEYS = List.of("parallelism");
+    private static final List<String> MEDIA_KEYS = List.of("max-image-pixels");
 
     public GenloomConfig {
         Objects.requireNonNull(home, "home");
@@ -102,6 +106,10 @@ public record GenloomConfig(
         }
         if (pipelineParallelism < 1) {
             throw GenloomException.invalidInput("pipeline parallelism must be at least 1, not " + pipelineParallelism);
+        }
+        if (maxImagePixels < 1 || maxImagePixels > Image.MAX_PIXELS) {
+            throw GenloomException.invalidInput("the image pixel limit (media.max-image-pixels) must be from 1 to "
+                    + Image.MAX_PIXELS + ", not " + maxImagePixels);
         }
     }
 
@@ -127,10 +135,7 @@ public record GenloomConfig(
             }
         } else {
             file = file.toAbsolutePath().normalize();
-            if (!Files.isRegularFile(file)) {
-                throw new GenloomException(ErrorKind.IO, "configuration file " + file + " does not exist",
-                        "give an existing genloom.yaml, or leave it out to use " + lookupHome(e).resolve(FILE_NAME));
-            }
+            UserFiles.requireFile(file, "configuration file");
         }
         if (file == null) {
             return build(null, null, e);
@@ -152,19 +157,17 @@ public record GenloomConfig(
     }
 
     private static JsonNode read(Path file) {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+        String text = YamlFiles.read(file, "configuration file");
+        ObjectMapper mapper = new ObjectMapper(YamlFiles.factory());
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         JsonNode root;
         try {
-            root = mapper.readTree(file.toFile());
+            root = mapper.readTree(text);
         } catch (JsonProcessingException ex) {
             String where = ex.getLocation() == null ? ""
                     : " at line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr();
             throw new GenloomException(ErrorKind.INVALID_INPUT,
                     file + ": not valid YAML" + where + ": " + ex.getOriginalMessage(), null, ex);
-        } catch (IOException ex) {
-            throw new GenloomException(ErrorKind.IO, "cannot read configuration file " + file + ": " + ex.getMessage(),
-                    null, ex);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return null; // an empty file: all defaults
@@ -250,6 +253,10 @@ public record GenloomConfig(
         JsonNode pipeline = f.section("pipeline", PIPELINE_KEYS);
         int parallelism = f.integer(pipeline, "pipeline.parallelism", 1, 1024, DEFAULT_PARALLELISM);
 
+        JsonNode media = f.section("media", MEDIA_KEYS);
+        long maxImagePixels = f.integer(media, "media.max-image-pixels", 1, (int) Image.MAX_PIXELS,
+                (int) Image.DEFAULT_MAX_PIXELS);
+
         String hub;
         String envHub = nonBlank(env.get(ENV_HUB));
         if (envHub != null) {
@@ -259,7 +266,7 @@ public record GenloomConfig(
         }
 
         return new GenloomConfig(home, plugins, models, cache, device, intra, inter, optimization, dtype,
-                parallelism, hub, file);
+                parallelism, maxImagePixels, hub, file);
     }
 
     private static final String HUB_ALLOWED = "an http(s) URL (https://huggingface.co or a mirror) or a folder";
@@ -471,7 +478,7 @@ public record GenloomConfig(
 
     public GenloomConfig withDevice(DeviceSpec device) {
         return new GenloomConfig(home, plugins, models, cache, Objects.requireNonNull(device, "device"),
-                intraOpThreads, interOpThreads, optimization, dtype, pipelineParallelism, hub, source);
+                intraOpThreads, interOpThreads, optimization, dtype, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     /** With other thread counts; 0 means ONNX Runtime's default. */
@@ -481,7 +488,7 @@ public record GenloomConfig(
         GenloomException.require(interOp >= 0 && interOp <= MAX_THREADS,
                 "inter-op threads must be from 0 (ONNX Runtime's default) to " + MAX_THREADS + ", not " + interOp);
         return new GenloomConfig(home, plugins, models, cache, device, intraOp, interOp, optimization, dtype,
-                pipelineParallelism, hub, source);
+                pipelineParallelism, maxImagePixels, hub, source);
     }
 
     public GenloomConfig withIntraOpThreads(int intraOp) {
@@ -495,19 +502,19 @@ public record GenloomConfig(
     /** With other plugin folders (made absolute), replacing the configured ones. */
     public GenloomConfig withPlugins(List<Path> dirs) {
         return new GenloomConfig(home, absolute("plugin folders", dirs), models, cache, device, intraOpThreads,
-                interOpThreads, optimization, dtype, pipelineParallelism, hub, source);
+                interOpThreads, optimization, dtype, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     /** With other model folders (made absolute), replacing the configured ones. */
     public GenloomConfig withModels(List<Path> dirs) {
         return new GenloomConfig(home, plugins, absolute("model folders", dirs), cache, device, intraOpThreads,
-                interOpThreads, optimization, dtype, pipelineParallelism, hub, source);
+                interOpThreads, optimization, dtype, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     public GenloomConfig withCache(Path dir) {
         GenloomException.require(dir != null, "the cache folder is missing");
         return new GenloomConfig(home, plugins, models, dir.toAbsolutePath().normalize(), device, intraOpThreads,
-                interOpThreads, optimization, dtype, pipelineParallelism, hub, source);
+                interOpThreads, optimization, dtype, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     /** With another preferred dtype ({@code fp32}, {@code fp16}, {@code quantized}, ...). */
@@ -515,14 +522,41 @@ public record GenloomConfig(
         Dtype d = Dtype.parse(dtype).orElseThrow(() -> GenloomException.invalidInput(
                 "dtype '" + dtype + "' is not one of: " + Dtype.allowed()));
         return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads,
-                optimization, d, pipelineParallelism, hub, source);
+                optimization, d, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     public GenloomConfig withOptimization(String level) {
         Optimization o = Optimization.parse(level).orElseThrow(() -> GenloomException.invalidInput(
                 "optimization '" + level + "' is not one of: " + Optimization.allowed()));
         return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads, o, dtype,
-                pipelineParallelism, hub, source);
+                pipelineParallelism, maxImagePixels, hub, source);
+    }
+
+    /** With another limit on the pixels of an image read from a file ({@code media.max-image-pixels}). */
+    public GenloomConfig withMaxImagePixels(long maxPixels) {
+        return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads,
+                optimization, dtype, pipelineParallelism, maxPixels, hub, source);
+    }
+
+    /**
+     * Checks that every plugins folder is a folder, so that one named wrongly is not taken for
+     * "no plugins": a missing folder, a file and a symbolic link loop are
+     * {@link ErrorKind#INVALID_INPUT} errors. The default folder, {@code <home>/plugins}, may be
+     * absent (nothing is installed yet); a file there is an error all the same.
+     *
+     * @param namedBy who named the folders, for the message ({@code GENLOOM_PLUGINS}, a file's
+     *                key); null where nobody did (the defaults)
+     */
+    public void checkPluginFolders(String namedBy) {
+        Path defaultFolder = home.resolve("plugins").toAbsolutePath().normalize();
+        for (Path folder : plugins) {
+            boolean absent = !Files.exists(folder) && UserFiles.linkLoop(folder).isEmpty();
+            if (absent && folder.toAbsolutePath().normalize().equals(defaultFolder)) {
+                continue;
+            }
+            UserFiles.requireFolder(folder, "plugins folder", (namedBy == null ? "" : "it was named by " + namedBy + "; ")
+                    + "name a folder that holds plugin jars or zips, or create this one");
+        }
     }
 
     private static List<Path> absolute(String what, List<Path> dirs) {

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -75,7 +77,7 @@ class GenloomConfigTest {
 
     private static GenloomConfig withoutSource(GenloomConfig c) {
         return new GenloomConfig(c.home(), c.plugins(), c.models(), c.cache(), c.device(), c.intraOpThreads(),
-                c.interOpThreads(), c.optimization(), c.dtype(), c.pipelineParallelism(), c.hub(), null);
+                c.interOpThreads(), c.optimization(), c.dtype(), c.pipelineParallelism(), c.maxImagePixels(), c.hub(), null);
     }
 
     @Test
@@ -178,11 +180,62 @@ class GenloomConfigTest {
     }
 
     @Test
-    void aMissingExplicitFileIsAnIoErrorNamingIt() {
+    void aMissingExplicitFileIsInvalidInputNamingIt() {
         Path missing = tmp.resolve("no/genloom.yaml");
         GenloomException e = assertThrows(GenloomException.class, () -> GenloomConfig.load(missing, Map.of()));
-        assertEquals(ErrorKind.IO, e.kind());
-        assertMentions(e, missing.toString());
+        assertEquals(ErrorKind.INVALID_INPUT, e.kind());
+        assertMentions(e, missing.toString(), "not found");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8OrTooLargeIsRefusedInWords() throws Exception {
+        Path utf16 = Files.write(tmp.resolve("u16.yaml"), "device: cpu\n".getBytes(StandardCharsets.UTF_16));
+        assertMentions(invalid(() -> GenloomConfig.load(utf16, Map.of())), utf16.toString(), "is not UTF-8 text");
+
+        Path big = tmp.resolve("big.yaml");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(YamlFiles.MAX_BYTES + 1L);
+        }
+        assertMentions(invalid(() -> GenloomConfig.load(big, Map.of())), big.toString(),
+                "(" + (YamlFiles.MAX_BYTES + 1L) + " bytes)", "over 3.0 MiB (" + YamlFiles.MAX_BYTES + " bytes)");
+    }
+
+    @Test
+    void theImagePixelLimitIsASetting() throws Exception {
+        assertEquals(67_108_864L, GenloomConfig.defaults(Map.of()).maxImagePixels());
+        Path file = yaml("media:\n  max-image-pixels: 1000000\n");
+        assertEquals(1_000_000L, GenloomConfig.load(file, Map.of()).maxImagePixels());
+        assertEquals(5L, GenloomConfig.defaults(Map.of()).withMaxImagePixels(5).maxImagePixels());
+
+        Path zero = yaml("media:\n  max-image-pixels: 0\n");
+        assertMentions(invalid(() -> GenloomConfig.load(zero, Map.of())), "'media.max-image-pixels'", "0",
+                "from 1 to 715827877");
+        Path huge = yaml("media:\n  max-image-pixels: 999999999999\n");
+        assertMentions(invalid(() -> GenloomConfig.load(huge, Map.of())), "'media.max-image-pixels'");
+        Path typo = yaml("media:\n  max-pixels: 10\n");
+        assertMentions(invalid(() -> GenloomConfig.load(typo, Map.of())), "'media.max-pixels'", "max-image-pixels");
+        invalid(() -> GenloomConfig.defaults(Map.of()).withMaxImagePixels(0));
+    }
+
+    @Test
+    void aNamedPluginsFolderMustExistButTheDefaultMayBeAbsent() throws Exception {
+        Map<String, String> home = Map.of("GENLOOM_HOME", tmp.resolve("home").toString());
+        GenloomConfig.defaults(home).checkPluginFolders(null); // <home>/plugins does not exist: nothing installed yet
+
+        Path missing = tmp.resolve("no-such-plugins");
+        GenloomConfig named = GenloomConfig.defaults(Map.of("GENLOOM_PLUGINS", missing.toString()));
+        assertMentions(invalid(() -> named.checkPluginFolders("GENLOOM_PLUGINS")),
+                "plugins folder " + missing + " does not exist");
+        assertTrue(invalid(() -> named.checkPluginFolders("GENLOOM_PLUGINS")).describe()
+                .contains("named by GENLOOM_PLUGINS"));
+
+        Path file = Files.writeString(tmp.resolve("plugins.txt"), "not a folder");
+        GenloomConfig aFile = GenloomConfig.defaults(Map.of()).withPlugins(List.of(file));
+        assertMentions(invalid(() -> aFile.checkPluginFolders("pluginsDir")), file + " is a file, not a folder");
+
+        Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(tmp.resolve("home/plugins"), "a file where the default folder goes");
+        invalid(() -> GenloomConfig.defaults(home).checkPluginFolders(null));
     }
 
     @Test
