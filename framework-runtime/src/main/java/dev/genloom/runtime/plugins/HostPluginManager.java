@@ -29,12 +29,20 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -114,7 +122,8 @@ final class HostPluginManager extends DefaultPluginManager {
 
     /**
      * Jars ({@code *.jar}), zips ({@code *.zip}, expanded beside themselves when loaded, as PF4J
-     * does) and expanded plugin folders that have no zip beside them.
+     * does, once every entry is known to stay inside that folder) and expanded plugin folders
+     * that have no zip beside them.
      */
     @Override
     protected PluginRepository createPluginRepository() {
@@ -239,10 +248,18 @@ final class HostPluginManager extends DefaultPluginManager {
     PluginWrapper loadOne(Path path) {
         Path pluginPath = path;
         if (FileUtils.isZipFile(path)) {
+            Path expanded = expansionOf(path);
             try (ZipFile zip = new ZipFile(path.toFile())) {
                 if (zip.size() == 0) {
                     throw new Refusal("is an empty zip; a plugin zip holds classes/ (with "
                             + "META-INF/MANIFEST.MF) and lib/. Rebuild it, or remove it from the plugins folder");
+                }
+                // PF4J checks each entry as it writes it, leaving the entries before a bad one behind
+                String outside = entryOutside(zip, expanded);
+                if (outside != null) {
+                    throw new Refusal("has an entry outside its folder ('" + outside + "'), which could write "
+                            + "anywhere; nothing of it was expanded. Rebuild it with paths inside the zip, or remove it "
+                            + "from the plugins folder");
                 }
             } catch (IOException e) {
                 throw new Refusal("is not a readable zip (" + Problems.describe(e) + "); rebuild or download "
@@ -251,6 +268,7 @@ final class HostPluginManager extends DefaultPluginManager {
             try {
                 pluginPath = FileUtils.expandIfZip(path);
             } catch (IOException e) {
+                removeExpansion(expanded);
                 throw new Refusal("could not be expanded beside itself (" + Problems.describe(e)
                         + "); the plugins folder must be writable for zip plugins, or unpack it there yourself", e);
             }
@@ -272,6 +290,48 @@ final class HostPluginManager extends DefaultPluginManager {
                     + "or give them different Plugin-Id values");
         }
         return loadPluginFromPath(pluginPath);
+    }
+
+    /** Where PF4J expands a zip: beside it, named as the zip without its extension. */
+    static Path expansionOf(Path zip) {
+        String name = zip.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return zip.toAbsolutePath().normalize().resolveSibling(dot > 0 ? name.substring(0, dot) : name + ".expanded");
+    }
+
+    /**
+     * The first entry of a zip that would land outside {@code into} once expanded (an absolute
+     * name, or one that climbs out with {@code ..}), or {@code null} where every entry stays inside.
+     */
+    static String entryOutside(ZipFile zip, Path into) {
+        Path root = into.toAbsolutePath().normalize();
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            String name = entries.nextElement().getName();
+            try {
+                Path target = root.resolve(name).normalize();
+                if (!target.startsWith(root)) {
+                    return name;
+                }
+            } catch (InvalidPathException e) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** Deletes what an expansion that failed left of a zip's folder (a copy of the zip's content, nothing else). */
+    private static void removeExpansion(Path expanded) {
+        if (!Files.isDirectory(expanded, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(expanded)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("Could not remove the partial expansion {}", expanded, e);
+        }
     }
 
     /** PF4J's own check, the same as {@link #loadOne}'s (which refuses such a plugin earlier). */

@@ -9,14 +9,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pf4j.PluginClassLoader;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -307,6 +313,69 @@ class PluginHostTest {
         try (PluginHost host = PluginHost.of(plugins())) {
             assertEquals(List.of(), host.problems());
             assertEquals(1, host.plugins().size());
+        }
+    }
+
+    @Test
+    void aZipWithAnEntryOutsideItsFolderIsRefusedAndLeavesNothingBehind() throws Exception {
+        TestPlugins.good("good").buildJar(plugins());
+        // a working plugin zip, then one more entry that climbs out of the expansion folder: PF4J
+        // writes the entries before it, then stops at it
+        Path good = TestPlugins.good("slip").buildZip(temp.resolve("built"));
+        Path zip = plugins().resolve("slip.zip");
+        try (ZipFile in = new ZipFile(good.toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (ZipEntry e : Collections.list(in.entries())) {
+                out.putNextEntry(new ZipEntry(e.getName()));
+                out.write(in.getInputStream(e).readAllBytes());
+                out.closeEntry();
+            }
+            out.putNextEntry(new ZipEntry("../../escaped.txt"));
+            out.write("written outside the plugins folder".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+
+        try (PluginHost host = PluginHost.of(plugins())) {
+            String reason = problemOf(host, zip.toString()).reason();
+            assertTrue(reason.contains("has an entry outside its folder ('../../escaped.txt')"), reason);
+            assertTrue(reason.contains("nothing of it was expanded"), reason);
+            assertTrue(host.family("good").isPresent(), "the other plugins still load");
+            assertTrue(host.family("slip").isEmpty());
+        }
+        assertFalse(Files.exists(plugins().resolve("slip")), "no partial expansion beside the zip");
+        assertFalse(Files.exists(temp.resolve("escaped.txt")));
+        try (Stream<Path> all = Files.walk(temp)) {
+            assertEquals(List.of(), all.filter(p -> p.getFileName().toString().equals("escaped.txt")).toList());
+        }
+        try (Stream<Path> left = Files.list(plugins())) {
+            assertEquals(List.of(), left.filter(Files::isDirectory).toList(), "no folder in the plugins folder");
+        }
+    }
+
+    @Test
+    void zipEntriesAreCheckedAgainstTheExpansionFolder() {
+        Path into = Path.of("/plugins/p");
+        assertEquals(Path.of("/plugins/p"), HostPluginManager.expansionOf(Path.of("/plugins/p.zip")));
+        for (String inside : List.of("classes/a.class", "lib/x.jar", "a/../b.txt", "./c")) {
+            assertNull(entryOutside(into, inside), inside);
+        }
+        for (String outside : List.of("../x", "classes/../../x", "/etc/passwd")) {
+            assertEquals(outside, entryOutside(into, outside), outside);
+        }
+    }
+
+    private String entryOutside(Path into, String name) {
+        try {
+            Path zip = temp.resolve("one.zip");
+            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+                out.putNextEntry(new ZipEntry(name));
+                out.closeEntry();
+            }
+            try (ZipFile z = new ZipFile(zip.toFile())) {
+                return HostPluginManager.entryOutside(z, into);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
