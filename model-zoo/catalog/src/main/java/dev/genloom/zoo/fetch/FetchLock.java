@@ -17,7 +17,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * An exclusive lock on one model of the cache: a lock within this JVM (a {@link FileLock} is held
  * per process, so two threads must not both ask for it), then {@link FileChannel#lock()} on a lock
  * file for other processes. Lock files are left in place: deleting one while another process
- * waits on it would let a third one lock a new file beside it.
+ * waits on it would let a third one lock a new file beside it, and a holder cannot tell safely
+ * whether the file at the path is still the one it locked (a {@link FileChannel} gives no file
+ * identity, POSIX locks are dropped when any other descriptor of the file is closed, and Windows
+ * will not delete a file another process has open). So that a fetch of a repository that does
+ * not exist leaves none, the {@link Fetcher} takes the lock only once it has its plan: from the
+ * catalog, or from the source's listing of the repository, which fails for one that is not there.
  */
 final class FetchLock implements AutoCloseable {
     private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();

@@ -45,6 +45,9 @@ import java.time.Instant;
  *   <li>The model is a catalog name or repository id (its files and checksums then come from the
  *       catalog), or another repository id (its files then come from the source's listing, the
  *       chosen dtype's ONNX files and every file that is not a weight file of another framework).
+ *   <li>What to fetch is planned: from the catalog, or from the source's listing of the
+ *       repository, so that a repository that does not exist is refused before anything is
+ *       written into the cache.
  *   <li>An exclusive lock on {@code <cache>/.locks/<org>--<repo>.lock} is taken (within the JVM,
  *       and with {@link java.nio.channels.FileChannel#lock()} across processes): a second fetch of
  *       the same model waits, then finds it complete and downloads nothing.
@@ -160,8 +163,11 @@ public final class Fetcher {
         Path staging = target.resolveSibling("." + leaf + ".fetching");
         Path lockFile = cache.resolve(".locks").resolve(repository.replace("/", "--") + ".lock");
 
+        // The plan first, the lock then: a repository the hub does not have (a typo) fails on its
+        // listing before a lock file is made, so it leaves nothing in the cache (FetchLock says
+        // why lock files are never deleted).
+        Plan plan = entry.isPresent() ? plan(entry.get(), request) : plan(repository, request, target);
         try (FetchLock lock = FetchLock.acquire(lockFile, repository, l)) {
-            Plan plan = entry.isPresent() ? plan(entry.get(), request) : plan(repository, request, target);
             List<FetchedFile> files = new ArrayList<>();
             List<RemoteFile> missing = new ArrayList<>();
             Map<String, String> recorded = recordedChecksums(target);

@@ -211,6 +211,23 @@ class FetcherTest {
     }
 
     @Test
+    void aRepositoryThatDoesNotExistLeavesNoLockFileBehind() throws IOException {
+        GenloomException e = assertThrows(GenloomException.class, () -> fetcher().build().fetch("acme/no-such-repo"));
+        assertEquals(ErrorKind.DOWNLOAD_FAILED, e.kind());
+        assertTrue(e.getMessage().contains("no repository acme/no-such-repo"), e.getMessage());
+        assertFalse(Files.exists(cache.resolve(".locks/acme--no-such-repo.lock")));
+        if (Files.exists(cache)) {
+            try (Stream<Path> all = Files.walk(cache)) {
+                assertEquals(List.of(), all.filter(Files::isRegularFile).toList(), "nothing at all in the cache");
+            }
+        }
+        // a repository that exists is still fetched under its lock
+        FetchResult r = fetcher().build().fetch(REPO);
+        assertTrue(Files.isRegularFile(r.folder().resolve("config.json")));
+        assertTrue(Files.exists(cache.resolve(".locks/acme--tiny-gpt.lock")));
+    }
+
+    @Test
     void anUnknownNameIsModelNotFound() throws IOException {
         GenloomException e = assertThrows(GenloomException.class, () -> fetcher().build().fetch("tiny-gtp"));
         assertEquals(ErrorKind.MODEL_NOT_FOUND, e.kind());
