@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.io.UserFiles;
 import dev.genloom.runtime.Genloom;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -78,7 +79,11 @@ public final class GenloomCli implements Runnable {
         doing("starting the runtime (plugins, model folders)");
         Genloom.Builder b = Genloom.builder().configFile(config);
         if (plugins != null) {
-            plugins.forEach(b::pluginsDir);
+            for (Path folder : plugins) {
+                UserFiles.requireFolder(folder, "plugins folder",
+                        "it was named by --plugins; name a folder that holds plugin jars or zips");
+                b.pluginsDir(folder);
+            }
         }
         if (models != null) {
             models.forEach(b::modelsDir);
@@ -248,12 +253,22 @@ public final class GenloomCli implements Runnable {
         err.flush();
     }
 
-    private static void configureLogging(String[] args) {
+    /**
+     * Loggers the CLI keeps to errors: DJL's GPU probe ({@code CudaUtils}), which its tokenizer
+     * library runs when it loads and which warns ("Failed to detect GPU count") on a machine with
+     * the CUDA runtime but no usable GPU, though the CPU build of the library is what Genloom uses.
+     * A product embedding Genloom sets the same loggers to ERROR in its own logging setup.
+     */
+    static final List<String> QUIET_LOGGERS = List.of("ai.djl.util.cuda.CudaUtils");
+
+    /** slf4j-simple's settings, before the first logger is made; what the user set is kept. */
+    static void configureLogging(String[] args) {
         boolean quiet = List.of(args).contains("-q") || List.of(args).contains("--quiet");
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.dev.genloom", quiet ? "warn" : "info");
-        // DJL probes for a GPU at start and warns when it finds none; its CPU build is what we use
-        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        for (String logger : QUIET_LOGGERS) {
+            setIfAbsent("org.slf4j.simpleLogger.log." + logger, "error");
+        }
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.showLogName", "false");
         setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");

@@ -40,13 +40,14 @@ final class ImageToTextCommand extends ModelCommand implements Callable<Integer>
     @Override
     public Integer call() {
         ImageToTextOptions options = OPTIONS.bind(spec);
-        List<Image> images = new ArrayList<>();
-        for (Path f : files) {
-            doing("reading image " + f);
-            images.add(Image.read(f));
-        }
         PrintWriter out = out();
         try (Genloom genloom = root.open()) {
+            // each image's size is checked against media.max-image-pixels before it is decoded
+            List<Image> images = new ArrayList<>();
+            for (Path f : files) {
+                doing("reading image " + f);
+                images.add(Image.read(f, genloom.config().maxImagePixels()));
+            }
             doing("loading model " + this.model);
             ImageToText model = genloom.model(this.model, ImageToText.class, family);
             ArrayNode results = JsonNodeFactory.instance.arrayNode();

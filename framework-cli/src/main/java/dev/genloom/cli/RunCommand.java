@@ -60,7 +60,7 @@ final class RunCommand extends RuntimeCommand implements Callable<Integer> {
                         + " problem" + (e.problems().size() == 1 ? "" : "s") + ")", "fix them; genloom pipeline validate "
                         + file + " checks without running");
             }
-            Map<String, Object> values = parseInputs(pipeline);
+            Map<String, Object> values = parseInputs(pipeline, genloom.config().maxImagePixels());
             if (output == null) {
                 for (var o : pipeline.outputs().entrySet()) {
                     ValueType type = outputType(pipeline, o.getKey());
@@ -89,7 +89,7 @@ final class RunCommand extends RuntimeCommand implements Callable<Integer> {
         return pipeline.step(so.step()).orElseThrow().task().output(so.port()).orElseThrow().type();
     }
 
-    private Map<String, Object> parseInputs(Pipeline pipeline) {
+    private Map<String, Object> parseInputs(Pipeline pipeline, long maxImagePixels) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (String spec : inputs) {
             int eq = spec.indexOf('=');
@@ -109,7 +109,8 @@ final class RunCommand extends RuntimeCommand implements Callable<Integer> {
             if (spec.startsWith("@", eq + 1)) {
                 doing("reading input '" + name + "' from " + spec.substring(eq + 2));
             }
-            values.put(name, Values.parse(declared.type(), spec.substring(eq + 1), "input '" + name + "'"));
+            values.put(name, Values.parse(declared.type(), spec.substring(eq + 1), "input '" + name + "'",
+                    maxImagePixels));
         }
         return values;
     }

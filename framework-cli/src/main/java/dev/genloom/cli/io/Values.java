@@ -1,7 +1,6 @@
 package dev.genloom.cli.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genloom.runtime.media.WavCodec;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,16 +11,18 @@ import dev.genloom.api.Labels;
 import dev.genloom.api.ScoredLabel;
 import dev.genloom.api.Segment;
 import dev.genloom.api.Transcript;
+import dev.genloom.api.io.UserFiles;
 import dev.genloom.api.media.Audio;
 import dev.genloom.api.media.Image;
 import dev.genloom.api.task.ValueType;
+import dev.genloom.runtime.media.AudioFiles;
+import dev.genloom.runtime.media.WavCodec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import dev.genloom.runtime.media.AudioFiles;
 
 /**
  * Values of pipelines and commands to and from files and text: how a {@code --input NAME=VALUE}
@@ -35,24 +36,25 @@ public final class Values {
 
     /**
      * A value of the given type from a command-line spelling: {@code @FILE} reads a file (text as
-     * UTF-8, images as PNG/JPEG, audio as WAV); text may also be given literally.
+     * UTF-8, images as PNG/JPEG of at most {@code maxImagePixels}, audio as WAV or anything FFmpeg
+     * decodes); text may also be given literally. A file that cannot be read is an
+     * {@link ErrorKind#INVALID_INPUT} error saying why ({@code where} names the input).
      */
-    public static Object parse(ValueType type, String spec, String where) {
+    public static Object parse(ValueType type, String spec, String where, long maxImagePixels) {
         boolean isFile = spec.startsWith("@");
         Path file = isFile ? Path.of(spec.substring(1)) : null;
         if (type == ValueType.TEXT) {
-            return isFile ? readText(file, where) : spec;
+            return isFile ? UserFiles.readUtf8(file, where + ": file", Integer.MAX_VALUE - 16, null) : spec;
         }
         if (!isFile) {
             throw GenloomException.invalidInput(where + " is " + type + ": give a file as @FILE, got '" + spec + "'");
         }
-        if (!Files.isRegularFile(file)) {
-            throw GenloomException.invalidInput(where + ": file not found: " + file);
-        }
         if (type == ValueType.IMAGE) {
-            return Image.read(file);
+            UserFiles.requireFile(file, where + ": file");
+            return Image.read(file, maxImagePixels);
         }
         if (type == ValueType.AUDIO) {
+            UserFiles.requireFile(file, where + ": file");
             return readAudio(file);
         }
         throw GenloomException.invalidInput(where + " is " + type + ", which cannot be read from a file");
@@ -61,14 +63,6 @@ public final class Values {
     /** Reads an audio file: WAV natively, any other format (or a video's sound) through FFmpeg. */
     public static Audio readAudio(Path file) {
         return AudioFiles.read(file);
-    }
-
-    private static String readText(Path file, String where) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new GenloomException(ErrorKind.IO, where + ": cannot read " + file + ": " + e.getMessage(), null, e);
-        }
     }
 
     /** The file extension an output of this value is written with. */
