@@ -2,18 +2,41 @@ package dev.genloom.api;
 
 import java.util.Arrays;
 
-/** A vector that places a text or an image in a model's embedding space. */
+/**
+ * A vector that places a text or an image in a model's embedding space, and whether the model
+ * saw only the beginning of a text too long for it ({@link #truncated()}).
+ */
 public final class Embedding {
     private final float[] vector;
+    private final boolean truncated;
 
     /**
-     * An embedding of these numbers (copied).
+     * An embedding of these numbers (copied), of an input the model saw whole.
      *
      * @throws GenloomException {@code INVALID_INPUT} where the vector is empty
      */
     public Embedding(float[] vector) {
+        this(vector, false);
+    }
+
+    /**
+     * An embedding of these numbers (copied).
+     *
+     * @param truncated whether the input was longer than the model takes and only its beginning was embedded
+     * @throws GenloomException {@code INVALID_INPUT} where the vector is empty
+     */
+    public Embedding(float[] vector, boolean truncated) {
         GenloomException.require(vector.length > 0, "an embedding needs at least one dimension");
         this.vector = vector.clone();
+        this.truncated = truncated;
+    }
+
+    /**
+     * Whether the text was longer than the model's maximum length, so that the vector is that of
+     * its first tokens only.
+     */
+    public boolean truncated() {
+        return truncated;
     }
 
     /** A copy of the numbers. */
@@ -57,7 +80,7 @@ public final class Embedding {
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) (vector[i] / n);
         }
-        return new Embedding(out);
+        return new Embedding(out, truncated);
     }
 
     private void checkSameDimension(Embedding other) {
@@ -69,7 +92,7 @@ public final class Embedding {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Embedding e && Arrays.equals(vector, e.vector);
+        return o instanceof Embedding e && truncated == e.truncated && Arrays.equals(vector, e.vector);
     }
 
     @Override
@@ -79,6 +102,6 @@ public final class Embedding {
 
     @Override
     public String toString() {
-        return "Embedding[" + vector.length + "]";
+        return "Embedding[" + vector.length + (truncated ? ", truncated]" : "]");
     }
 }

@@ -1,6 +1,7 @@
 package dev.genloom.zoo.testkit;
 
 import dev.genloom.spi.Dtype;
+import dev.genloom.zoo.testkit.bert.BertModel;
 import dev.genloom.zoo.testkit.clip.ClipModel;
 import dev.genloom.zoo.testkit.diffusion.StableDiffusionModel;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
@@ -27,6 +28,8 @@ public final class TestKit {
     public static final String LLAMA_TINY = "llama-tiny";
     /** Folder name of the tiny CLIP ({@link ClipModel#TINY}). */
     public static final String CLIP_TINY = "clip-tiny";
+    /** Folder name of the tiny sentence-transformers BERT ({@link BertModel#TINY}, mean pooling). */
+    public static final String BERT_TINY = "bert-tiny";
     /** Folder name of the tiny MMS-TTS / VITS ({@link VitsModel#TINY}). */
     public static final String MMS_TTS_TINY = "mms-tts-tiny";
     /** Folder name of the tiny Whisper ({@link WhisperExport#TINY}: encoder, decoders, merged decoder; fp32, fp16, quantized). */
@@ -54,6 +57,7 @@ public final class TestKit {
         written.add(Gpt2Model.write(dir.resolve(GPT2_TINY), Gpt2Model.TINY));
         written.add(LlamaModel.write(dir.resolve(LLAMA_TINY), LlamaModel.TINY));
         written.add(ClipModel.write(dir.resolve(CLIP_TINY), ClipModel.TINY));
+        written.add(BertModel.write(dir.resolve(BERT_TINY), BertModel.TINY));
         written.add(VitsModel.write(dir.resolve(MMS_TTS_TINY), VitsModel.TINY));
         written.add(StableDiffusionModel.write(dir.resolve(SD_TINY), StableDiffusionModel.TINY,
                 StableDiffusionModel.TimestepType.INT64));
