@@ -32,7 +32,10 @@ import java.util.Set;
  *       smallest of {@code max_position_embeddings}, {@code tokenizer_config.json}'s
  *       {@code model_max_length} and {@code sentence_bert_config.json}'s {@code max_seq_length}).
  *       Longer texts keep their first tokens, and their embedding says it was truncated.</li>
- *   <li>{@code batch_size}: at most this many texts per session call (default 32).</li>
+ *   <li>{@code batch_size}: at most this many texts per session call, padded to the longest (default
+ *       32; 1 for a graph that quantizes its activations at run time, {@code DynamicQuantizeLinear}
+ *       as in int8 exports, since its per-tensor scales make a text's vector depend slightly on
+ *       the texts batched with it).</li>
  *   <li>{@code query_prefix}, {@code passage_prefix}: put before texts embedded as a query or a
  *       passage (E5: {@code "query: "}, {@code "passage: "}; BGE: its query instruction); default
  *       the {@code prompts} of {@code config_sentence_transformers.json}, else none.</li>

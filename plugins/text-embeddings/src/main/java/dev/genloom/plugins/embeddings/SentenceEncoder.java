@@ -59,7 +59,9 @@ final class SentenceEncoder implements TextEmbedder {
         }
         PoolingConfig pooling = PoolingConfig.read(ctx);
         boolean normalize = ctx.option("normalize", Boolean.class, true);
-        int batchSize = ctx.option("batch_size", Integer.class, DEFAULT_BATCH);
+        // a graph that quantizes activations per batch gives each text the same vector only alone
+        int batchSize = ctx.option("batch_size", Integer.class,
+                DynamicQuantization.in(file) ? 1 : DEFAULT_BATCH);
         if (batchSize < 1) {
             throw GenloomException.invalidInput("load option batch_size must be at least 1, got " + batchSize);
         }
@@ -116,6 +118,11 @@ final class SentenceEncoder implements TextEmbedder {
     /** The most tokens a text is embedded with; longer texts are truncated, and their embedding says so. */
     int maxLength() {
         return tokens.maxLength();
+    }
+
+    /** The most texts per session call. */
+    int batchSize() {
+        return batchSize;
     }
 
     /** The pooling, as its modes are named ({@code mean}, {@code cls+mean}). */
