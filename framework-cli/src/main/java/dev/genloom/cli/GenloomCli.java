@@ -33,7 +33,8 @@ import java.util.Properties;
                 + "YAML pipelines.",
         subcommands = {PluginsCommand.class, ModelsCommand.class, FetchCommand.class, PipelineCommand.class, RunCommand.class,
             TextToTextCommand.class, SpeechToTextCommand.class, ImageToTextCommand.class, TextToImageCommand.class,
-            TextToAudioCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            TextToAudioCommand.class, EmbedCommand.class, IndexCommand.class, SearchCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class GenloomCli implements Runnable {
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",

@@ -125,6 +125,19 @@ public final class SemanticIndex {
     }
 
     /**
+     * Refuses, before any model is loaded, a folder {@link #add} would refuse: one that is not an
+     * index, or an index built with another model. A missing or empty folder is fine.
+     *
+     * @throws GenloomException {@code INVALID_INPUT} saying why
+     */
+    public void checkAddable(String modelName) {
+        Map<String, String> existing = existingCommit();
+        if (existing != null) {
+            requireModel(existing, modelName);
+        }
+    }
+
+    /**
      * Embeds the passages of text files and stores them, replacing those of files indexed before.
      *
      * @param modelName the model's name, kept in the index (an index built with another is refused)
