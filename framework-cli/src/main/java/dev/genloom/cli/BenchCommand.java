@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Audio;
+import dev.genloom.cli.bench.EmbeddingBench;
 import dev.genloom.cli.bench.SpeechBench;
 import dev.genloom.cli.bench.TextGenerationBench;
 import dev.genloom.cli.io.Values;
@@ -24,14 +25,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 @Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class, BenchCommand.Text.class,
-        BenchCommand.Speech.class})
+        BenchCommand.Speech.class, BenchCommand.Embed.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline, text or speech");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech or embed");
     }
 
     @Command(name = "pipeline", description = "Pipeline overhead per step against calling the model directly, "
@@ -245,6 +246,64 @@ final class BenchCommand implements Runnable {
                     } else if (bare) {
                         out.printf(Locale.ROOT, "bare ONNX Runtime decoding loop %.2f ms/token (Genloom %+.1f %%)%n",
                                 bareMs, 100 * (r.decoderMillisPerToken() / bareMs - 1));
+                    }
+                    out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "embed", description = "Sentence embeddings per second at several batch sizes, against a bare "
+            + "ONNX Runtime loop (tokenize, pad, run, mean-pool) over the same files in the same process.")
+    static final class Embed implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+                description = "a sentence-transformers model folder (e.g. all-minilm-l6-v2-q)")
+        String model;
+
+        @Option(names = "--batches", split = ",", defaultValue = "1,32", paramLabel = "N,...",
+                description = "batch sizes (default: ${DEFAULT-VALUE})")
+        int[] batches;
+
+        @Option(names = "--sentences", defaultValue = "256", paramLabel = "N",
+                description = "sentences of 8 to 40 words per run (default: ${DEFAULT-VALUE})")
+        int sentences;
+
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "alternating runs (default: ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
+            PrintWriter out = spec.commandLine().getOut();
+            try (Genloom genloom = root.open()) {
+                List<EmbeddingBench.Row> rows = EmbeddingBench.measure(genloom, model, batches, sentences, repeats);
+                String device = genloom.sessions().device();
+                int threads = genloom.config().intraOpThreads();
+                long rss = TextGenerationBench.peakRssMib();
+                if (root.json()) {
+                    ObjectNode node = JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
+                            .put("intraOpThreads", threads).put("sentences", sentences).put("peakRssMib", rss);
+                    ArrayNode list = node.putArray("batches");
+                    for (var r : rows) {
+                        list.addObject().put("batch", r.batch()).put("sentencesPerSecond", r.sentencesPerSecond())
+                                .put("bareSentencesPerSecond", r.bareSentencesPerSecond()).put("overhead", r.overhead());
+                    }
+                    out.println(node.toPrettyString());
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %d sentences of 8-40 words, median of %d%n",
+                            model, device, threads == 0 ? "default" : threads, sentences, repeats);
+                    out.printf(Locale.ROOT, "%6s %14s %14s %10s%n", "batch", "sentences/s", "bare/s", "overhead");
+                    for (var r : rows) {
+                        out.printf(Locale.ROOT, "%6d %14.1f %14.1f %9.1f%%%n", r.batch(), r.sentencesPerSecond(),
+                                r.bareSentencesPerSecond(), 100 * r.overhead());
                     }
                     out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
                 }

@@ -31,7 +31,8 @@ final class EmbedCommand extends ModelCommand implements Callable<Integer> {
     static final OptionTable<EmbeddingOptions> OPTIONS = OptionTable.of(Tasks.TEXT_EMBEDDING)
             .option("kind", "KIND", "what the texts are for: text, query or passage (the model's prefixes, "
                     + "E5 and BGE style)")
-            .option("prefix", "TEXT", "put before each text instead of the model's prefix");
+            .option("prefix", "TEXT", "put before each text instead of the model's prefix")
+            .option("normalize", "", "unit-length vectors (default; --no-normalize for the model's own)");
 
     @Option(names = "--image", paramLabel = "FILE", arity = "1..*", description = "embed these images instead of texts")
     List<Path> images;

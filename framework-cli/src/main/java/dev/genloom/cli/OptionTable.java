@@ -29,8 +29,8 @@ import java.util.Map;
  *         .option("guidanceScale", "G", "classifier-free guidance scale", "--guidance");
  * }</pre>
  *
- * A {@code Boolean} component is a flag with a {@code --no-} form (null, the model's default, when
- * neither is given); a {@code boolean} one a plain flag; a {@code List<String>} a repeatable option;
+ * A {@code Boolean} or {@code boolean} component is a flag with a {@code --no-} form (left to the
+ * record's default when neither is given: null, the model's, for a {@code Boolean}); a {@code List<String>} a repeatable option;
  * an enum takes its constants' names in any case. Options not given are left out, so the record
  * keeps its defaults.
  *
@@ -104,7 +104,7 @@ final class OptionTable<O extends Record> {
             OptionSpec.Builder b = OptionSpec.builder(names.toArray(String[]::new)).description(e.description());
             Class<?> type = e.component().getType();
             if (type == boolean.class || type == Boolean.class) {
-                b.type(Boolean.class).arity("0").negatable(type == Boolean.class);
+                b.type(Boolean.class).arity("0").negatable(true);
             } else if (type == List.class) {
                 b.type(List.class).auxiliaryTypes(elementType(e.component())).paramLabel(e.label());
             } else if (type.isEnum()) {

@@ -58,7 +58,8 @@ class ModelCommandOptionsTest {
     void everyModelCommandHasATable() {
         Set<String> names = new HashSet<>();
         modelCommands().forEach(c -> names.add(c.getCommandName()));
-        assertEquals(Set.of("text-to-text", "speech-to-text", "image-to-text", "text-to-image", "text-to-audio"), names);
+        assertEquals(Set.of("text-to-text", "speech-to-text", "image-to-text", "text-to-image", "text-to-audio", "embed"),
+                names);
     }
 
     @Test
@@ -102,14 +103,14 @@ class ModelCommandOptionsTest {
                 }
                 Record bound = bind(c.getCommandName(), given);
                 assertEquals(expected, rc.getAccessor().invoke(bound), c.getCommandName() + " " + given);
-                if (t == Boolean.class) {
+                if (t == Boolean.class || t == boolean.class) {
                     Record negated = bind(c.getCommandName(), List.of("--no-" + name.substring(2)));
                     assertEquals(false, rc.getAccessor().invoke(negated), c.getCommandName() + " --no-" + name);
                 }
                 checked++;
             }
         }
-        assertEquals(12 + 5 + 3 + 7 + 3, checked);
+        assertEquals(12 + 5 + 3 + 7 + 3 + 3, checked);   // ... and EmbeddingOptions
     }
 
     @Test

@@ -211,4 +211,16 @@ class EmbeddingsCliTest {
             assertTrue(first.get("text").asText().startsWith(q.expected()), q.query() + " -> " + s.out());
         }
     }
+
+    @Test
+    void benchEmbedReportsEachBatchSizeAgainstTheBareLoop() throws Exception {
+        Result r = cli("bench", "embed", "--model", "bert-tiny", "--batches", "1,4", "--sentences", "8", "--repeats", "1",
+                "--json");
+        assertEquals(0, r.status(), r.err() + r.out());
+        JsonNode j = r.json();
+        assertEquals(2, j.get("batches").size());
+        assertEquals(4, j.get("batches").get(1).get("batch").asInt());
+        assertTrue(j.get("batches").get(1).get("sentencesPerSecond").asDouble() > 0);
+        assertTrue(j.get("batches").get(1).get("bareSentencesPerSecond").asDouble() > 0);
+    }
 }
