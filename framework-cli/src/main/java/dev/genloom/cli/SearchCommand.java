@@ -44,6 +44,7 @@ final class SearchCommand extends RuntimeCommand implements Callable<Integer> {
         doing("reading index " + index);
         IndexInfo info = source.info();
         String name = model != null ? model : info.model();
+        source.checkSearchable(name);
         String q = String.join(" ", query);
         try (Genloom genloom = root.open()) {
             List<SearchHit> hits;

@@ -138,6 +138,21 @@ public final class SemanticIndex {
     }
 
     /**
+     * Refuses, before any model is loaded, what {@link #search} would refuse for the model: a
+     * folder that is not an index, an index built with another model.
+     *
+     * @throws GenloomException {@code INVALID_INPUT} saying why
+     */
+    public void checkSearchable(String modelName) {
+        requireIndex();
+        try (Directory dir = FSDirectory.open(folder)) {
+            requireModel(genloomCommit(dir), modelName);
+        } catch (IOException e) {
+            throw io("read", e);
+        }
+    }
+
+    /**
      * Embeds the passages of text files and stores them, replacing those of files indexed before.
      *
      * @param modelName the model's name, kept in the index (an index built with another is refused)

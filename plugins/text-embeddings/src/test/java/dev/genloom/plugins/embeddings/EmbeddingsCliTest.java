@@ -148,8 +148,10 @@ class EmbeddingsCliTest {
         Result other = cli("index", "--model", "bert-tiny-cls", "--index", index.toString(), docs.toString());
         assertEquals(2, other.status());
         assertTrue(other.err().contains("built with model bert-tiny, not with model bert-tiny-cls"), other.err());
-        Result otherSearch = cli("search", "--index", index.toString(), "--model", "bert-tiny-cls", "cat");
+        Result otherSearch = cli("search", "--index", index.toString(), "--model", "no-such-model", "cat");
         assertEquals(2, otherSearch.status());
+        assertTrue(otherSearch.err().contains("built with model bert-tiny, not with model no-such-model"),
+                otherSearch.err());
     }
 
     @Test
