@@ -58,5 +58,10 @@ class OptionsBuilderTest {
         assertEquals(List.of("x"), ImageToTextOptions.defaults().withLabels(List.of("x")).labels());
         assertEquals(new EmbeddingOptions(false), EmbeddingOptions.builder().normalize(false).build());
         assertEquals(EmbeddingOptions.defaults(), EmbeddingOptions.defaults().toBuilder().build());
+        assertEquals(new EmbeddingOptions(true, EmbeddingOptions.Kind.QUERY, "q: "),
+                EmbeddingOptions.builder().kind(EmbeddingOptions.Kind.QUERY).prefix("q: ").build());
+        assertEquals(EmbeddingOptions.Kind.PASSAGE,
+                EmbeddingOptions.defaults().withKind(EmbeddingOptions.Kind.PASSAGE).kind());
+        assertEquals(EmbeddingOptions.Kind.TEXT, new EmbeddingOptions(true, null, null).kind());
     }
 }

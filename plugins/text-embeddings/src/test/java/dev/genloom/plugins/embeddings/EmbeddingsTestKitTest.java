@@ -9,7 +9,10 @@ import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.TextEmbedder;
 import dev.genloom.runtime.Genloom;
+import dev.genloom.runtime.store.LocalModelFolder;
 import dev.genloom.zoo.testkit.bert.BertModel;
+import dev.genloom.zoo.testkit.clip.ClipModel;
+import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,11 +22,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -120,7 +127,7 @@ class EmbeddingsTestKitTest {
         long[] a = ids.stream().mapToLong(Long::longValue).toArray();
         long[] shape = {1, a.length};
         long[] ones = new long[a.length];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         try (OrtSession s = env.createSession(folder.resolve("onnx/model.onnx").toString());
              OnnxTensor idT = OnnxTensor.createTensor(env, LongBuffer.wrap(a), shape);
              OnnxTensor maskT = OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape);
@@ -234,5 +241,37 @@ class EmbeddingsTestKitTest {
                 () -> model("bert-mean", Map.of("output", "sentence_embedding")));
         assertEquals(ErrorKind.MODEL_INCOMPATIBLE, output.kind());
         assertTrue(output.getMessage().contains("sentence_embedding"), output.getMessage());
+    }
+
+    @Test
+    void aGraphThatIsNotAnEncoderIsRefusedNamingWhatItLacks() throws Exception {
+        // a BERT folder whose onnx/model.onnx is a GPT-2 decoder
+        Path folder = models.resolve("bert-with-gpt2-graph");
+        BertModel.write(folder, BertModel.TINY);
+        Path gpt2 = Gpt2Model.write(models.resolve("gpt2-for-bert"),
+                Gpt2Model.TINY);
+        Files.copy(gpt2.resolve("onnx/model.onnx"), folder.resolve("onnx/model.onnx"),
+                StandardCopyOption.REPLACE_EXISTING);
+        GenloomException e = assertThrows(GenloomException.class, () -> model("bert-with-gpt2-graph"));
+        assertEquals(ErrorKind.MODEL_INCOMPATIBLE, e.kind());
+        assertTrue(e.getMessage().contains("does not fit the embeddings family"), e.getMessage());
+        assertTrue(e.getMessage().contains("unexpected input past_key_values.0.key"), e.getMessage());
+        assertTrue(e.getMessage().contains("last_hidden_state"), e.getMessage());
+    }
+
+    @Test
+    void aFolderIsRecognisedByItsPoolingConfigOrItsModelType() throws Exception {
+        EmbeddingsFamily family = new EmbeddingsFamily();
+        Path bare = models.resolve("pooling-only");
+        BertModel.write(bare, BertModel.TINY);
+        Files.writeString(bare.resolve("config.json"), "{\"model_type\": \"something_new\"}");
+        assertEquals(Optional.of("1_Pooling/config.json, onnx/model.onnx"),
+                family.recognize(new LocalModelFolder(bare)));
+        assertEquals(Optional.of("config.json model_type bert, onnx/model.onnx"),
+                family.recognize(new LocalModelFolder(models.resolve("bert-mean"))));
+        Path clip = ClipModel.write(models.resolve("clip-not-ours"),
+                ClipModel.TINY);
+        assertTrue(family.recognize(new LocalModelFolder(clip)).isEmpty());
+        assertEquals(BertModel.TINY.hidden(), model("pooling-only").embedText("the sun").dimension());
     }
 }
