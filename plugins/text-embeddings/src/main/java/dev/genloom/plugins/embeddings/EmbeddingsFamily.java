@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * Sentence embeddings with BERT-family encoders as sentence-transformers models are exported to
  * ONNX (Transformers.js, Optimum): {@code onnx/model*.onnx} taking {@code input_ids},
- * {@code attention_mask} and optionally {@code token_type_ids}, giving {@code last_hidden_state}
- * (pooled here) or an already pooled {@code sentence_embedding}; {@code tokenizer.json} beside it.
+ * {@code attention_mask} and optionally {@code token_type_ids}, giving {@code last_hidden_state} or
+ * {@code token_embeddings} (pooled here) or an already pooled {@code sentence_embedding} (used as it
+ * is where present); {@code tokenizer.json} beside it.
  * A folder is this family's where {@code config.json} names an encoder {@code model_type} (bert,
  * xlm-roberta, mpnet, ...) or where it has a sentence-transformers {@code 1_Pooling/config.json},
  * and it has such an ONNX file.
@@ -32,6 +33,8 @@ import java.util.Set;
  *       smallest of {@code max_position_embeddings}, {@code tokenizer_config.json}'s
  *       {@code model_max_length} and {@code sentence_bert_config.json}'s {@code max_seq_length}).
  *       Longer texts keep their first tokens, and their embedding says it was truncated.</li>
+ *   <li>{@code output}: {@code sentence_embedding}, {@code last_hidden_state} or
+ *       {@code token_embeddings}: which output to read (default the first of these the file has).</li>
  *   <li>{@code batch_size}: at most this many texts per session call, padded to the longest (default
  *       32; 1 for a graph that quantizes its activations at run time, {@code DynamicQuantizeLinear}
  *       as in int8 exports, since its per-tensor scales make a text's vector depend slightly on

@@ -22,8 +22,9 @@ import java.util.Set;
 
 /**
  * The encoder's ONNX session and what its signature says: whether it takes
- * {@code token_type_ids}, and which output gives the vectors ({@code last_hidden_state},
- * pooled here, else an already pooled {@code sentence_embedding}). Runs one padded batch.
+ * {@code token_type_ids}, and which output gives the vectors (an already pooled
+ * {@code sentence_embedding}, else {@code last_hidden_state} or {@code token_embeddings}, pooled
+ * here). Runs one padded batch.
  */
 final class EncoderGraph implements AutoCloseable {
     static final String INPUT_IDS = "input_ids";
@@ -32,8 +33,11 @@ final class EncoderGraph implements AutoCloseable {
     static final String LAST_HIDDEN_STATE = "last_hidden_state";
     static final String TOKEN_EMBEDDINGS = "token_embeddings";
     static final String SENTENCE_EMBEDDING = "sentence_embedding";
-    /** The outputs read, in the order they are looked for. */
-    static final List<String> OUTPUTS = List.of(LAST_HIDDEN_STATE, TOKEN_EMBEDDINGS, SENTENCE_EMBEDDING);
+    /**
+     * The outputs read, in the order they are looked for: a pooled {@code sentence_embedding} first
+     * (an export of the whole sentence-transformers pipeline, Dense layers included), then token vectors.
+     */
+    static final List<String> OUTPUTS = List.of(SENTENCE_EMBEDDING, LAST_HIDDEN_STATE, TOKEN_EMBEDDINGS);
     static final String HINT = "export a sentence-transformers model with optimum-cli export onnx --task feature-extraction";
 
     private final OrtEnvironment env;
@@ -57,8 +61,7 @@ final class EncoderGraph implements AutoCloseable {
      *
      * @param wanted the output the {@code output} load option names ({@code last_hidden_state} or
      *               {@code token_embeddings}, pooled here; {@code sentence_embedding}, used as it
-     *               is), or empty for {@code last_hidden_state}, else {@code token_embeddings},
-     *               else {@code sentence_embedding}
+     *               is), or empty for the first of {@link #OUTPUTS} the file has
      * @throws GenloomException {@code MODEL_INCOMPATIBLE} naming what is missing or wrong
      */
     static EncoderGraph read(OrtEnvironment env, OrtSession session, Path file, Optional<String> wanted) {
@@ -87,8 +90,8 @@ final class EncoderGraph implements AutoCloseable {
         } else {
             output = OUTPUTS.stream().filter(s::hasOutput).findFirst().orElse(null);
             if (output == null) {
-                s.problem("missing output " + LAST_HIDDEN_STATE + " (float, rank 3), " + TOKEN_EMBEDDINGS
-                        + " (float, rank 3) or " + SENTENCE_EMBEDDING + " (float, rank 2)");
+                s.problem("missing output " + SENTENCE_EMBEDDING + " (float, rank 2), " + LAST_HIDDEN_STATE
+                        + " (float, rank 3) or " + TOKEN_EMBEDDINGS + " (float, rank 3)");
             }
         }
         s.check();

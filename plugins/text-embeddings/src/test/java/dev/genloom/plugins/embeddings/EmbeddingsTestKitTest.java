@@ -50,6 +50,7 @@ class EmbeddingsTestKitTest {
             BertModel.write(models.resolve("bert-" + BertModel.poolingName(p)), BertModel.TINY.withPooling(p));
         }
         BertModel.write(models.resolve("bert-no-types"), BertModel.TINY.withTokenTypeIds(false));
+        BertModel.write(models.resolve("bert-st-outputs"), BertModel.TINY.withSentenceTransformersOutputs(true));
         genloom = Genloom.builder().environment(Map.of()).modelsDir(models).device("cpu").threads(1).build();
     }
 
@@ -273,5 +274,20 @@ class EmbeddingsTestKitTest {
                 ClipModel.TINY);
         assertTrue(family.recognize(new LocalModelFolder(clip)).isEmpty());
         assertEquals(BertModel.TINY.hidden(), model("pooling-only").embedText("the sun").dimension());
+    }
+
+    @Test
+    void aSentenceTransformersExportsPooledOutputGivesTheVectorPooledHere() {
+        TextEmbedder pooledInGraph = model("bert-st-outputs");
+        TextEmbedder pooledHere = model("bert-st-outputs", Map.of("output", "token_embeddings"));
+        List<String> texts = List.of("the cat sat on the mat", "blue sky", words(30));
+        List<Embedding> here = pooledHere.embedTexts(texts, EmbeddingOptions.defaults());
+        List<Embedding> graph = pooledInGraph.embedTexts(texts, EmbeddingOptions.defaults());
+        for (int i = 0; i < texts.size(); i++) {
+            assertClose(here.get(i).vector(), graph.get(i).vector(), 1e-5, "text " + i);
+        }
+        assertClose(model("bert-mean").embedText("blue sky").vector(), here.get(1).vector(), 1e-5, "same weights");
+        Embedding cls = model("bert-st-outputs", Map.of("output", "token_embeddings", "pooling", "cls")).embedText("blue sky");
+        assertTrue(cls.cosine(graph.get(1)) < 0.9999, "token_embeddings are pooled here, by the pooling option");
     }
 }

@@ -28,7 +28,9 @@ import java.util.Objects;
  * 1_Pooling/config.json       word_embedding_dimension and the pooling mode (mean, cls or max)
  * modules.json                Transformer, Pooling (and Normalize)
  * onnx/model.onnx             input_ids, attention_mask[, token_type_ids] [batch_size, sequence_length] (int64)
- *                             -&gt; last_hidden_state [batch_size, sequence_length, hidden_size] (float)
+ *                             -&gt; last_hidden_state [batch_size, sequence_length, hidden_size] (float), or
+ *                             token_embeddings and sentence_embedding [batch_size, hidden_size] as Optimum's
+ *                             sentence-transformers export gives them ({@link Config#sentenceTransformersOutputs()})
  * </pre>
  *
  * The network is Transformers' {@code BertModel}: word, position and token-type embeddings summed
@@ -72,10 +74,13 @@ public final class BertModel {
      * @param shippedLength the length tokenizer.json pads and truncates to, as the real files ship
      * @param pooling       the pooling of 1_Pooling/config.json
      * @param tokenTypeIds  whether the graph takes token_type_ids
+     * @param sentenceTransformersOutputs the outputs of Optimum's sentence-transformers export instead:
+     *                      {@code token_embeddings} and {@code sentence_embedding} (mean-pooled over the
+     *                      mask and L2-normalised in the graph)
      * @param seed          seed of the weights
      */
     public record Config(int layers, int heads, int hidden, int intermediate, int positions, int shippedLength,
-                         Pooling pooling, boolean tokenTypeIds, long seed) {
+                         Pooling pooling, boolean tokenTypeIds, boolean sentenceTransformersOutputs, long seed) {
         public Config {
             if (hidden % heads != 0) {
                 throw new IllegalArgumentException("hidden " + hidden + " is not a multiple of heads " + heads);
@@ -85,17 +90,24 @@ public final class BertModel {
 
         /** These sizes with another pooling. */
         public Config withPooling(Pooling p) {
-            return new Config(layers, heads, hidden, intermediate, positions, shippedLength, p, tokenTypeIds, seed);
+            return new Config(layers, heads, hidden, intermediate, positions, shippedLength, p, tokenTypeIds,
+                    sentenceTransformersOutputs, seed);
         }
 
         /** These sizes with or without the token_type_ids input. */
         public Config withTokenTypeIds(boolean t) {
-            return new Config(layers, heads, hidden, intermediate, positions, shippedLength, pooling, t, seed);
+            return new Config(layers, heads, hidden, intermediate, positions, shippedLength, pooling, t,
+                    sentenceTransformersOutputs, seed);
+        }
+
+        /** These sizes with Optimum's sentence-transformers outputs (token_embeddings, sentence_embedding). */
+        public Config withSentenceTransformersOutputs(boolean o) {
+            return new Config(layers, heads, hidden, intermediate, positions, shippedLength, pooling, tokenTypeIds, o, seed);
         }
     }
 
     /** The test kit's tiny BERT: 2 layers, 4 heads, hidden 32, 64 positions; the tokenizer ships padding to 16; mean pooling. */
-    public static final Config TINY = new Config(2, 4, 32, 64, 64, 16, Pooling.MEAN, true, 11);
+    public static final Config TINY = new Config(2, 4, 32, 64, 64, 16, Pooling.MEAN, true, false, 11);
 
     private BertModel() {
     }
@@ -167,8 +179,20 @@ public final class BertModel {
             m = b.linear(geluErf(b, m), layer + ".output.dense", c.intermediate(), c.hidden(), true);
             h = b.layerNorm(b.add(h, m), layer + ".output.LayerNorm", c.hidden(), LAYER_NORM_EPS);
         }
-        b.opInto("Identity", h, "last_hidden_state");
-        g.output("last_hidden_state", ElementType.FLOAT, "batch_size", "sequence_length", (long) c.hidden());
+        if (!c.sentenceTransformersOutputs()) {
+            b.opInto("Identity", h, "last_hidden_state");
+            g.output("last_hidden_state", ElementType.FLOAT, "batch_size", "sequence_length", (long) c.hidden());
+        } else {
+            b.opInto("Identity", h, "token_embeddings");
+            String m = b.unsqueeze(b.cast("attention_mask", ElementType.FLOAT), 2);              // [b, s, 1]
+            String sum = b.op("ReduceSum", List.of(b.mul(h, m), b.weights().ints(1)), Attribute.of("keepdims", 0));
+            String count = b.op("ReduceSum", List.of(m, b.weights().ints(1)), Attribute.of("keepdims", 0));
+            String mean = b.op("Div", List.of(sum, count));
+            String norm = b.op("ReduceL2", mean, Attribute.ints("axes", -1), Attribute.of("keepdims", 1));
+            g.node("Div", List.of(mean, norm), List.of("sentence_embedding")).name("to/sentence_embedding");
+            g.output("token_embeddings", ElementType.FLOAT, "batch_size", "sequence_length", (long) c.hidden());
+            g.output("sentence_embedding", ElementType.FLOAT, "batch_size", (long) c.hidden());
+        }
         return new OnnxModel(g).opset(17);
     }
 
