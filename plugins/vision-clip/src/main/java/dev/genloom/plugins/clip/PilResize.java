@@ -191,16 +191,24 @@ final class PilResize {
         return out;
     }
 
-    /** Pillow's nearest neighbour: the input pixel under each output pixel's centre. */
+    /**
+     * Pillow's nearest neighbour ({@code ImagingScaleAffine}): the input pixel under each output
+     * pixel's centre, the positions accumulated step by step in double precision as Pillow does.
+     */
     private static byte[] nearest(byte[] in, int w, int h, int outW, int outH) {
         byte[] out = new byte[outW * outH * 3];
-        double xScale = (double) w / outW;
-        double yScale = (double) h / outH;
-        for (int y = 0; y < outH; y++) {
-            int sy = Math.min(h - 1, (int) Math.floor((y + 0.5) * yScale));
+        double a0 = (double) w / outW;
+        double a4 = (double) h / outH;
+        int[] xs = new int[outW];
+        double xo = a0 * 0.5;
+        for (int x = 0; x < outW; x++, xo += a0) {
+            xs[x] = Math.min(w - 1, (int) xo);
+        }
+        double yo = a4 * 0.5;
+        for (int y = 0; y < outH; y++, yo += a4) {
+            int sy = Math.min(h - 1, (int) yo);
             for (int x = 0; x < outW; x++) {
-                int sx = Math.min(w - 1, (int) Math.floor((x + 0.5) * xScale));
-                System.arraycopy(in, (sy * w + sx) * 3, out, (y * outW + x) * 3, 3);
+                System.arraycopy(in, (sy * w + xs[x]) * 3, out, (y * outW + x) * 3, 3);
             }
         }
         return out;
