@@ -4,6 +4,7 @@ import dev.genloom.api.ImageEmbedder;
 import dev.genloom.api.ImageToText;
 import dev.genloom.api.Model;
 import dev.genloom.api.TextEmbedder;
+import dev.genloom.spi.BareEncoder;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.ModelFamily;
 import dev.genloom.spi.ModelFolder;
@@ -65,5 +66,14 @@ public final class ClipFamily implements ModelFamily {
     @Override
     public Model load(ModelContext context) {
         return ClipModelImpl.open(context);
+    }
+
+    /**
+     * The export's own graphs, opened for the benchmark harness in sessions of their own and run on
+     * inputs made beforehand (same load options as {@link #load}; the logit scale is not read).
+     */
+    @Override
+    public Optional<BareEncoder> bareEncoder(ModelContext context) {
+        return Optional.of(new ClipBareEncoder(ClipModelImpl.open(context, false)));
     }
 }

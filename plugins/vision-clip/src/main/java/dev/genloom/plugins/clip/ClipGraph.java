@@ -164,12 +164,8 @@ final class ClipGraph implements AutoCloseable {
      * A combined model also runs one blank image (its output is dropped).
      */
     float[][] embedTexts(long[][] ids, long[][] mask, int height, int width) {
-        Map<String, OnnxTensor> in = new HashMap<>();
+        Map<String, OnnxTensor> in = textInputs(ids, mask, height, width);
         try {
-            putTexts(in, ids, mask);
-            if (combined) {
-                in.put(PIXEL_VALUES, pixels(new float[3 * height * width], 1, height, width));
-            }
             try (OrtSession.Result r = text.run(in, Set.of(TEXT_EMBEDS))) {
                 return rows((OnnxTensor) r.get(TEXT_EMBEDS).orElseThrow(), ids.length);
             }
@@ -185,6 +181,35 @@ final class ClipGraph implements AutoCloseable {
      * tensor after the other. A combined model also runs one text ({@code blankIds}).
      */
     float[][] embedImages(float[] chw, int count, int height, int width, long[] blankIds) {
+        Map<String, OnnxTensor> in = imageInputs(chw, count, height, width, blankIds);
+        try {
+            try (OrtSession.Result r = vision.run(in, Set.of(IMAGE_EMBEDS))) {
+                return rows((OnnxTensor) r.get(IMAGE_EMBEDS).orElseThrow(), count);
+            }
+        } catch (OrtException e) {
+            throw GenloomException.runFailed("the CLIP vision model " + visionFile + " failed: " + e.getMessage(), e);
+        } finally {
+            in.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** The inputs of {@link #text} for a padded batch of token ids (a combined model's: with one blank image). */
+    Map<String, OnnxTensor> textInputs(long[][] ids, long[][] mask, int height, int width) {
+        Map<String, OnnxTensor> in = new HashMap<>();
+        try {
+            putTexts(in, ids, mask);
+            if (combined) {
+                in.put(PIXEL_VALUES, pixels(new float[3 * height * width], 1, height, width));
+            }
+            return in;
+        } catch (OrtException | RuntimeException e) {
+            in.values().forEach(OnnxTensor::close);
+            throw GenloomException.runFailed("cannot make the inputs of " + textFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The inputs of {@link #vision} for a batch of pixels (a combined model's: with one text, {@code blankIds}). */
+    Map<String, OnnxTensor> imageInputs(float[] chw, int count, int height, int width, long[] blankIds) {
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
             in.put(PIXEL_VALUES, pixels(chw, count, height, width));
@@ -193,13 +218,10 @@ final class ClipGraph implements AutoCloseable {
                 Arrays.fill(ones, 1);
                 putTexts(in, new long[][] {blankIds}, new long[][] {ones});
             }
-            try (OrtSession.Result r = vision.run(in, Set.of(IMAGE_EMBEDS))) {
-                return rows((OnnxTensor) r.get(IMAGE_EMBEDS).orElseThrow(), count);
-            }
-        } catch (OrtException e) {
-            throw GenloomException.runFailed("the CLIP vision model " + visionFile + " failed: " + e.getMessage(), e);
-        } finally {
+            return in;
+        } catch (OrtException | RuntimeException e) {
             in.values().forEach(OnnxTensor::close);
+            throw GenloomException.runFailed("cannot make the inputs of " + visionFile + ": " + e.getMessage(), e);
         }
     }
 

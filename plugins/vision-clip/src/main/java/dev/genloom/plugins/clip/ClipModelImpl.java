@@ -61,6 +61,14 @@ final class ClipModelImpl implements ImageToText, ImageEmbedder, TextEmbedder {
     }
 
     static ClipModelImpl open(ModelContext ctx) {
+        return open(ctx, true);
+    }
+
+    /**
+     * Opens the export; without {@code readScale} the logit scale is not read off the combined
+     * model (the load option, else 100: for embeddings alone, as the benchmark's baseline).
+     */
+    static ClipModelImpl open(ModelContext ctx, boolean readScale) {
         Path folder = ctx.folder().path();
         if (!ctx.folder().has("tokenizer.json")) {
             throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, "no tokenizer.json in " + folder,
@@ -92,10 +100,13 @@ final class ClipModelImpl implements ImageToText, ImageEmbedder, TextEmbedder {
                 scale = scaleOption.get();
                 source = "load option logit_scale";
             } else {
-                Optional<Double> measured = measureScale(ctx, graph, processor, prompts);
+                Optional<Double> measured = readScale ? measureScale(ctx, graph, processor, prompts) : Optional.empty();
                 if (measured.isPresent()) {
                     scale = measured.get();
                     source = "logits_per_image of " + (graph.combined ? graph.textFile.getFileName() : "onnx/model.onnx");
+                } else if (!readScale) {
+                    scale = TRAINED_CLIP_SCALE;
+                    source = "not read";
                 } else {
                     scale = TRAINED_CLIP_SCALE;
                     source = "trained CLIP's 100 (no onnx/model*.onnx to read it from)";
