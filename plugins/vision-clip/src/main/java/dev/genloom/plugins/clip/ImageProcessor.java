@@ -71,7 +71,8 @@ record ImageProcessor(boolean resize, int shortestEdge, int resizeWidth, int res
             }
             GenloomException.require(!resize || shortest > 0 || rw > 0 && rh > 0, "size must be positive, got " + size);
             PilResize.Filter filter = PilResize.Filter.ofPil(c.path("resample").asInt(3));
-            boolean crop = c.path("do_center_crop").asBoolean(true);
+            // a processor that resizes to an exact size (SigLIP's) crops only where it says so
+            boolean crop = c.path("do_center_crop").asBoolean(rw == 0 || c.has("crop_size"));
             JsonNode cs = c.path("crop_size");
             int cw;
             int ch;

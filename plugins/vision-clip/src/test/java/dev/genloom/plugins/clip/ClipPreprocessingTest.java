@@ -267,6 +267,30 @@ class ClipPreprocessingTest {
     }
 
     @Test
+    void anExactSizeIsResizedToWithoutACrop() throws Exception {
+        ImageProcessor p = processor("{\"size\": {\"height\": 24, \"width\": 30}, \"resample\": 2, "
+                + "\"image_mean\": [0.5, 0.5, 0.5], \"image_std\": [0.5, 0.5, 0.5]}");
+        assertEquals(30, p.width());
+        assertEquals(24, p.height());
+        Image image = random(50, 70, 3);
+        float[] got = p.toTensor(image);
+        // the reference's resize to (30, 24) is its shortest-edge resize of a picture already that shape
+        Image resized = p.resized(image);
+        float[] want = reference(resized, 24, 30, 24, 2, new double[] {0.5, 0.5, 0.5}, new double[] {0.5, 0.5, 0.5});
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-6);
+        }
+        int[][] plane = new int[70][50];
+        for (int y = 0; y < 70; y++) {
+            for (int x = 0; x < 50; x++) {
+                plane[y][x] = image.rgbAt(x, y) >> 8 & 0xff;
+            }
+        }
+        int[][] green = resizePlane(plane, 30, 24, 2);
+        assertEquals((green[5][7] / 255.0 - 0.5) / 0.5, got[30 * 24 + 5 * 30 + 7], 1e-3);
+    }
+
+    @Test
     void aBadConfigIsRefusedNamingTheFile() {
         GenloomException e = assertThrows(GenloomException.class, () -> processor("{\"resample\": 9}"));
         assertTrue(e.getMessage().contains("preprocessor_config.json") && e.getMessage().contains("resample 9"),
