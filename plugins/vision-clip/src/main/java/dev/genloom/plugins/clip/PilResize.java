@@ -3,6 +3,8 @@ package dev.genloom.plugins.clip;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Image;
 
+import java.util.Arrays;
+
 /**
  * Resizes 8-bit RGB images the way Pillow's {@code Image.resize} does (its {@code ImagingResample}):
  * a separable convolution whose filter support grows with the scale when shrinking (antialiasing),
@@ -155,18 +157,25 @@ final class PilResize {
     private static byte[] horizontal(byte[] in, int w, int h, int outW, Filter filter) {
         Coefficients c = coefficients(w, outW, filter);
         byte[] out = new byte[outW * h * 3];
+        int half = 1 << (PRECISION_BITS - 1);
         for (int y = 0; y < h; y++) {
             int row = y * w;
             for (int x = 0; x < outW; x++) {
                 int[] k = c.weights[x];
-                int first = c.start[x];
-                for (int ch = 0; ch < 3; ch++) {
-                    int sum = 1 << (PRECISION_BITS - 1);
-                    for (int i = 0; i < k.length; i++) {
-                        sum += (in[(row + first + i) * 3 + ch] & 0xff) * k[i];
-                    }
-                    out[(y * outW + x) * 3 + ch] = (byte) clip8(sum);
+                int p = (row + c.start[x]) * 3;
+                int r = half;
+                int g = half;
+                int b = half;
+                for (int i = 0; i < k.length; i++, p += 3) {
+                    int ki = k[i];
+                    r += (in[p] & 0xff) * ki;
+                    g += (in[p + 1] & 0xff) * ki;
+                    b += (in[p + 2] & 0xff) * ki;
                 }
+                int o = (y * outW + x) * 3;
+                out[o] = (byte) clip8(r);
+                out[o + 1] = (byte) clip8(g);
+                out[o + 2] = (byte) clip8(b);
             }
         }
         return out;
@@ -175,17 +184,23 @@ final class PilResize {
     private static byte[] vertical(byte[] in, int w, int h, int outH, Filter filter) {
         Coefficients c = coefficients(h, outH, filter);
         byte[] out = new byte[w * outH * 3];
+        int half = 1 << (PRECISION_BITS - 1);
+        int stride = w * 3;
+        int[] sums = new int[stride];
         for (int y = 0; y < outH; y++) {
             int[] k = c.weights[y];
             int first = c.start[y];
-            for (int x = 0; x < w; x++) {
-                for (int ch = 0; ch < 3; ch++) {
-                    int sum = 1 << (PRECISION_BITS - 1);
-                    for (int i = 0; i < k.length; i++) {
-                        sum += (in[((first + i) * w + x) * 3 + ch] & 0xff) * k[i];
-                    }
-                    out[(y * w + x) * 3 + ch] = (byte) clip8(sum);
+            Arrays.fill(sums, half);
+            for (int i = 0; i < k.length; i++) {
+                int ki = k[i];
+                int base = (first + i) * stride;
+                for (int j = 0; j < stride; j++) {
+                    sums[j] += (in[base + j] & 0xff) * ki;
                 }
+            }
+            int o = y * stride;
+            for (int j = 0; j < stride; j++) {
+                out[o + j] = (byte) clip8(sums[j]);
             }
         }
         return out;
