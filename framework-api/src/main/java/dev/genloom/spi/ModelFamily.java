@@ -49,4 +49,16 @@ public interface ModelFamily extends ExtensionPoint {
     default Optional<BareDecoder> bareDecoder(ModelContext context) throws Exception {
         return Optional.empty();
     }
+
+    /**
+     * Encoder graphs run directly in ONNX Runtime over the folder's files, the baseline of the
+     * embedding benchmarks ({@code genloom bench vision}). The default has none.
+     *
+     * @return the encoder, or empty where this family offers none
+     * @throws dev.genloom.api.GenloomException {@code INVALID_INPUT} naming the file it needs
+     *                                          where the folder lacks it
+     */
+    default Optional<BareEncoder> bareEncoder(ModelContext context) throws Exception {
+        return Optional.empty();
+    }
 }

@@ -1,8 +1,19 @@
 package dev.genloom.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.genloom.runtime.Genloom;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genloom.api.ErrorKind;
+import dev.genloom.api.GenloomException;
+import dev.genloom.api.media.Audio;
+import dev.genloom.api.media.Image;
+import dev.genloom.cli.bench.EmbeddingBench;
 import dev.genloom.cli.bench.PipelineOverhead;
+import dev.genloom.cli.bench.SpeechBench;
+import dev.genloom.cli.bench.TextGenerationBench;
+import dev.genloom.cli.bench.VisionBench;
+import dev.genloom.cli.io.Values;
+import dev.genloom.runtime.Genloom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -10,29 +21,22 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.genloom.api.ErrorKind;
-import dev.genloom.api.GenloomException;
-import dev.genloom.api.media.Audio;
-import dev.genloom.cli.bench.EmbeddingBench;
-import dev.genloom.cli.bench.SpeechBench;
-import dev.genloom.cli.bench.TextGenerationBench;
-import dev.genloom.cli.io.Values;
-import java.nio.file.Path;
-import java.util.List;
 
 @Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class, BenchCommand.Text.class,
-        BenchCommand.Speech.class, BenchCommand.Embed.class})
+        BenchCommand.Speech.class, BenchCommand.Embed.class,
+        BenchCommand.Vision.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech or embed");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech, embed or vision");
     }
 
     @Command(name = "pipeline", description = "Pipeline overhead per step against calling the model directly, "
@@ -312,4 +316,78 @@ final class BenchCommand implements Runnable {
             return 0;
         }
     }
+
+    @Command(name = "vision", description = "Image and text embeddings per second (CLIP) at each batch size, against the "
+            + "family's bare ONNX Runtime encoders on the same inputs, in one process.")
+    static final class Vision implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+                description = "a CLIP model (e.g. the test kit's clip-vit-b-32)")
+        String model;
+
+        @Option(names = "--image", paramLabel = "FILE", description = "pictures to embed (default: four synthetic "
+                + "640x480 ones)")
+        List<Path> images;
+
+        @Option(names = "--batch", defaultValue = "1,16", split = ",", paramLabel = "N",
+                description = "batch sizes (default: ${DEFAULT-VALUE})")
+        int[] batches;
+
+        @Option(names = "--repeats", defaultValue = "5", paramLabel = "N", description = "runs after the warm-up (default: ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
+            PrintWriter out = spec.commandLine().getOut();
+            for (int b : batches) {
+                if (b < 1) {
+                    throw new GenloomException(ErrorKind.INVALID_INPUT, "--batch sizes must be at least 1, got " + b, null, null);
+                }
+            }
+            try (Genloom genloom = root.open()) {
+                List<Image> pictures = new ArrayList<>();
+                if (images != null) {
+                    for (Path f : images) {
+                        pictures.add(Image.read(f, genloom.config().maxImagePixels()));
+                    }
+                }
+                List<VisionBench.Row> rows = VisionBench.measure(genloom, model, pictures, batches, repeats);
+                String device = genloom.sessions().device();
+                int threads = genloom.config().intraOpThreads();
+                long rss = TextGenerationBench.peakRssMib();
+                if (root.json()) {
+                    ObjectNode node = JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
+                            .put("intraOpThreads", threads).put("repeats", repeats);
+                    ArrayNode a = node.putArray("batches");
+                    for (VisionBench.Row r : rows) {
+                        a.addObject().put("batch", r.batch()).put("imagesPerSecond", r.imagesPerSecond())
+                                .put("bareImagesPerSecond", r.bareImagesPerSecond())
+                                .put("textsPerSecond", r.textsPerSecond())
+                                .put("bareTextsPerSecond", r.bareTextsPerSecond());
+                    }
+                    out.println(node.put("peakRssMib", rss).toPrettyString());
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %s, median of %d%n", model, device,
+                            threads == 0 ? "default" : threads, images == null ? "4 synthetic 640x480 pictures"
+                                    : pictures.size() + " pictures", repeats);
+                    out.printf(Locale.ROOT, "%6s %14s %14s %14s %14s%n", "batch", "images/s", "bare images/s",
+                            "texts/s", "bare texts/s");
+                    for (VisionBench.Row r : rows) {
+                        out.printf(Locale.ROOT, "%6d %14.2f %14.2f %14.2f %14.2f%n", r.batch(), r.imagesPerSecond(),
+                                r.bareImagesPerSecond(), r.textsPerSecond(), r.bareTextsPerSecond());
+                    }
+                    out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
 }

@@ -29,7 +29,7 @@ final class ImageToTextCommand extends ModelCommand implements Callable<Integer>
             .option("labelTemplate", "TEXT", "how a label becomes a text, {} for the label", "--template")
             .option("maxNewTokens", "N", "longest caption in tokens");
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "images (PNG or JPEG)")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "images (PNG, JPEG, GIF, BMP, WebP)")
     List<Path> files;
 
     @Override

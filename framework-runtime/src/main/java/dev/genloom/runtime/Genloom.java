@@ -28,6 +28,7 @@ import dev.genloom.runtime.store.ModelStore;
 import dev.genloom.runtime.store.ResolvedModel;
 import dev.genloom.runtime.tokenizer.DjlTokenizers;
 import dev.genloom.spi.BareDecoder;
+import dev.genloom.spi.BareEncoder;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.ModelFamily;
 import dev.genloom.spi.ModelFolder;
@@ -258,6 +259,23 @@ public final class Genloom implements AutoCloseable {
         return loop.orElseThrow(() -> new GenloomException(ErrorKind.UNSUPPORTED, "family "
                 + resolved.family().name() + " (plugin " + resolved.family().pluginId()
                 + ") has no bare decoding loop to benchmark '" + model + "' against"));
+    }
+
+    /**
+     * The bare ONNX Runtime encoders of a model's family over its folder (by name or path): the
+     * embedding benchmarks' baseline, in this runtime's sessions. Close it when done.
+     *
+     * @throws GenloomException {@code UNSUPPORTED} where the family has none;
+     *                          {@code INVALID_INPUT} where the folder lacks a file they need
+     */
+    public BareEncoder bareEncoder(String model) {
+        checkOpen();
+        ResolvedModel resolved = store.resolve(model, null);
+        Optional<BareEncoder> encoder = inFamily(model, resolved, Map.of(), "open bare encoders for",
+                ModelFamily::bareEncoder);
+        return encoder.orElseThrow(() -> new GenloomException(ErrorKind.UNSUPPORTED, "family "
+                + resolved.family().name() + " (plugin " + resolved.family().pluginId()
+                + ") has no bare encoders to benchmark '" + model + "' against"));
     }
 
     /** What a family is asked to do with a model folder, given the host's context. */

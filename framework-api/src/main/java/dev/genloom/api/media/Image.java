@@ -33,8 +33,10 @@ import java.util.Locale;
 
 /**
  * An RGB picture: width, height and 8-bit red, green, blue samples, row by row (HWC order).
- * Immutable. Reads PNG and JPEG (and whatever else ImageIO reads), writes PNG; transparency is
- * composed onto white. Reading checks the size in the file's header against a pixel limit
+ * Immutable. Reads what ImageIO reads (PNG, JPEG, GIF's first frame, BMP; with the runtime's
+ * ImageIO plugins also CMYK and YCCK JPEG and WebP), writes PNG; transparency is composed onto
+ * white, grey becomes three equal channels, 16-bit samples are rounded to 8, and a JPEG's EXIF
+ * orientation is applied. Reading checks the size in the file's header against a pixel limit
  * before decoding, so that a huge picture is refused rather than filling the heap.
  */
 public final class Image {
@@ -285,11 +287,16 @@ public final class Image {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
             throw GenloomException.invalidInput(where + " is not an image format Genloom reads (its content is not "
-                    + "PNG, JPEG, GIF or BMP)", "give a PNG or JPEG file");
+                    + "PNG, JPEG, GIF, BMP" + (ImageIO.getImageReadersByFormatName("webp").hasNext() ? ", WebP" : "")
+                    + " or another format ImageIO reads here)", "give a PNG or JPEG file");
         }
         ImageReader reader = readers.next();
         String format = reader.getOriginatingProvider() == null ? "image"
                 : reader.getOriginatingProvider().getFormatNames()[0].toUpperCase(Locale.ROOT);
+        // cameras record how they were held; the picture is turned as it is meant to be seen
+        int orientation = reader.getOriginatingProvider() != null && Arrays.stream(reader.getOriginatingProvider()
+                .getFormatNames()).anyMatch(n -> n.equalsIgnoreCase("jpeg")) ? ExifOrientation.read(in)
+                : ExifOrientation.NORMAL;
         List<String> cutShort = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> {
             String w = warning.toLowerCase(Locale.ROOT);
@@ -324,7 +331,7 @@ public final class Image {
                 throw GenloomException.invalidInput(where + " is a " + format + " file that cannot be read: it is cut "
                         + "short (" + cutShort.get(0) + ")", "copy or save the file again");
             }
-            return fromBufferedImage(img);
+            return ExifOrientation.apply(fromBufferedImage(img), orientation);
         } finally {
             reader.dispose();
         }
