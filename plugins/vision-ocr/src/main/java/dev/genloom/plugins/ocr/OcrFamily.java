@@ -19,7 +19,7 @@ import java.util.Set;
  * <p>Load options (from {@code genloom-model.yaml} or {@code Genloom.model(name, family, options)}),
  * named as PaddleOCR names them, with its defaults: {@code det_limit_side_len} (960),
  * {@code det_limit_type} ({@code max} or {@code min}; max), {@code det_db_thresh} (0.3),
- * {@code det_db_box_thresh} (0.6), {@code det_db_unclip_ratio} (1.5), {@code det_min_size} (3),
+ * {@code det_db_box_thresh} (0.6), {@code det_db_unclip_ratio} (2.0, where PaddleOCR has 1.5: see {@code OcrSettings}), {@code det_min_size} (3), {@code use_dilation} (false),
  * {@code use_angle_cls} (true where the folder has a classifier), {@code cls_thresh} (0.9),
  * {@code drop_score} (0.5), {@code rec_batch_num} (6), and {@code line_tolerance} (0.5, see
  * reading order); {@code det_model}, {@code rec_model}, {@code cls_model} and {@code keys} name

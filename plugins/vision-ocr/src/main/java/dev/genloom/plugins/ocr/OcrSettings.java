@@ -5,14 +5,17 @@ import dev.genloom.plugins.ocr.detect.LimitType;
 import dev.genloom.spi.ModelContext;
 
 /**
- * The load options of an OCR model, named as PaddleOCR names them, with PaddleOCR's defaults.
+ * The load options of an OCR model, named as PaddleOCR names them, with PaddleOCR's defaults
+ * (those of its {@code tools/infer/utility.py}) but for the unclip ratio.
  *
  * @param limitSide      {@code det_limit_side_len}: the detector's side limit in pixels (960)
  * @param limitType      {@code det_limit_type}: {@code max} (shrink the longer side to the limit) or
  *                       {@code min} (grow the shorter side to it); {@code max}
  * @param threshold      {@code det_db_thresh}: the probability at which a pixel is text (0.3)
  * @param boxThreshold   {@code det_db_box_thresh}: the least mean probability of a box (0.6)
- * @param unclipRatio    {@code det_db_unclip_ratio}: how much a box is grown (1.5)
+ * @param unclipRatio    {@code det_db_unclip_ratio}: how much a box is grown (2.0; PaddleOCR's 1.5
+ *                       leaves PP-OCRv4's boxes tight round the letters, cutting descenders, and
+ *                       the recogniser then drops spaces and the classifier turns lines wrongly)
  * @param minSize        {@code det_min_size}: the least short side of a box in the map's pixels (3)
  * @param dilation       {@code use_dilation}: dilate the thresholded map by a 2 x 2 square (false)
  * @param useClassifier  {@code use_angle_cls}: turn lines the 0/180 classifier finds upside down;

@@ -48,7 +48,7 @@ public final class LineCropper {
         }
         w = Math.max(w, 1);
         h = Math.max(h, 1);
-        int outW = Math.max(1, (int) Math.ceil(height * w / h));
+        int outW = Math.max(1, (int) Math.ceil(height * w / h - 1e-9)); // not one more for a rounding error
         Homography toImage = Homography.mapping(
                 List.of(new Pt(0, 0), new Pt(outW, 0), new Pt(outW, height), new Pt(0, height)), q);
         int n = Math.max(1, Math.min(MAX_SUPERSAMPLING, (int) Math.ceil(h / height)));
