@@ -88,4 +88,17 @@ class OcrCliTest {
         assertTrue(r.err().contains("cannot score candidate labels"), r.err());
         assertTrue(!r.err().contains("at dev.genloom"), "no stack trace: " + r.err());
     }
+
+    @Test
+    void theBenchmarkReadsItsPage() throws Exception {
+        Result r = cli("--json", "bench", "ocr", "-m", folder.toString(), "--lines", "6", "--repeats", "1");
+        assertEquals(0, r.status(), r.err());
+        JsonNode n = new ObjectMapper().readTree(r.out());
+        assertEquals(6, n.get("linesDrawn").asInt());
+        assertEquals(6, n.get("regionsRead").asInt(), r.out());
+        assertTrue(n.get("characterErrorRate").asDouble() <= OcrRealModelTest.MAX_CER, r.out());
+        assertTrue(n.get("millisPerPage").asDouble() > 0 && n.get("linesPerSecond").asDouble() > 0, r.out());
+        Result bad = cli("bench", "ocr", "-m", folder.toString(), "--lines", "0");
+        assertEquals(2, bad.status(), bad.err());
+    }
 }
