@@ -51,7 +51,7 @@ class CliUsageTest {
     @Test
     void everyCommandPrintsItsUsageAndExitsZero() {
         List<List<String>> commands = commands();
-        assertEquals(16, commands.size(), commands.toString()); // 12 under genloom, pipeline validate, 3 benchmarks
+        assertEquals(17, commands.size(), commands.toString()); // 12 under genloom, pipeline validate, 4 benchmarks
         for (List<String> command : commands) {
             for (String flag : List.of("--help", "-h")) {
                 List<String> args = new ArrayList<>(command);
