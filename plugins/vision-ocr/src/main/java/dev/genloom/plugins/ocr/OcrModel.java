@@ -87,20 +87,24 @@ final class OcrModel implements ImageToText {
             throw GenloomException.unsupported("model '" + info.name() + "' reads the text in images (OCR); it "
                     + "cannot score candidate labels", "leave out the labels, or use a CLIP model to classify");
         }
-        List<TextRegion> regions = read(image);
-        List<List<TextRegion>> lines = orderedLines(regions, image);
+        Read read = read(image);
+        List<List<TextRegion>> lines = orderedLines(read, image);
         List<TextRegion> ordered = new ArrayList<>();
         lines.forEach(ordered::addAll);
         return new ImageText(ReadingOrder.text(lines), Labels.NONE, ordered);
     }
 
+    /** The regions read, and how many of them were turned round to be read. */
+    record Read(List<TextRegion> regions, int turned) {
+    }
+
     /** The regions read, with their quadrilaterals as the text reads (upside-down lines turned). */
-    List<TextRegion> read(Image image) {
+    Read read(Image image) {
         DetectionInput in = preprocess.apply(image);
         OcrGraph.Result map = graph.run(graph.detector, in.chw(), new long[] {1, 3, in.height(), in.width()});
         List<DetectedBox> boxes = postprocess.boxes(map.values(), in);
         if (boxes.isEmpty()) {
-            return List.of();
+            return new Read(List.of(), 0);
         }
         Pixels pixels = new Pixels(image);
         List<LineImage> crops = new ArrayList<>(boxes.size());
@@ -119,34 +123,30 @@ final class OcrModel implements ImageToText {
         }
         List<CtcDecoder.Decoded> texts = recognizer.read(crops);
         List<TextRegion> out = new ArrayList<>();
+        int turnedRound = 0;
         for (int i = 0; i < boxes.size(); i++) {
             CtcDecoder.Decoded d = texts.get(i);
             if (d.confidence() < settings.dropScore() || d.text().isBlank()) {
                 continue;
             }
-            List<Pt> q = boxes.get(i).quad();
+            List<Pt> q = LineCropper.asRead(boxes.get(i).quad());
             if (turned[i]) {
                 q = List.of(q.get(2), q.get(3), q.get(0), q.get(1));
+                turnedRound++;
             }
             List<TextRegion.Point> quad = q.stream().map(p -> new TextRegion.Point(p.x(), p.y())).toList();
             out.add(new TextRegion(quad, d.text().strip(), d.confidence()));
         }
-        return out;
+        return new Read(out, turnedRound);
     }
 
     /**
      * The regions in lines in reading order. Where most regions were read upside down, the page is
      * taken to be upside down and ordered as it reads turned round.
      */
-    private List<List<TextRegion>> orderedLines(List<TextRegion> regions, Image image) {
-        int upsideDown = 0;
-        for (TextRegion r : regions) {
-            // a region read upside down has its reading top-left corner right of its top-right one
-            TextRegion.Point tl = r.quad().get(0);
-            TextRegion.Point tr = r.quad().get(1);
-            upsideDown += tr.x() < tl.x() ? 1 : 0;
-        }
-        if (upsideDown * 2 <= regions.size()) {
+    private List<List<TextRegion>> orderedLines(Read read, Image image) {
+        List<TextRegion> regions = read.regions();
+        if (read.turned() * 2 <= regions.size()) {
             return order.lines(regions);
         }
         Map<TextRegion, TextRegion> original = new IdentityHashMap<>();

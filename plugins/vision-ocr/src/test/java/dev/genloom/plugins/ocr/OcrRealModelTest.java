@@ -162,6 +162,21 @@ class OcrRealModelTest {
     }
 
     @Test
+    void aLineTurnedByAQuarterIsReadAlongItsLength() {
+        TextPicture p = new TextPicture(500, 700, Color.BLACK, Color.WHITE)
+                .add(new TextPicture.Line("Written from top to bottom", sans(30), 400, 60, 90))
+                .add("Level", sans(30), 40, 100);
+        ImageText t = ocr.describe(p.image());
+        System.out.printf(Locale.ROOT, "[ocr] quarter turn: %s%n", t.regions());
+        boxesAroundLines(p, t, false);
+        TextRegion vertical = t.regions().stream().filter(r -> r.text().startsWith("Written")).findFirst().orElseThrow();
+        // the text's own top-left corner is the box's top-right: reading runs down the picture
+        TextRegion.Point first = vertical.quad().get(0);
+        double[] b = vertical.bounds();
+        assertTrue(first.x() > (b[0] + b[2]) / 2 && first.y() < (b[1] + b[3]) / 2, vertical.toString());
+    }
+
+    @Test
     void twoColumnsReadRowByRow() {
         Font f = new Font(Font.SERIF, Font.PLAIN, 26);
         TextPicture p = new TextPicture(1100, 300, Color.BLACK, Color.WHITE)

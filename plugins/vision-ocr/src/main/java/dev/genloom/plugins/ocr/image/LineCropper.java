@@ -33,21 +33,24 @@ public final class LineCropper {
     }
 
     /**
+     * The corners of a quadrilateral in the order the crop reads them: as given, or, for one at
+     * least 1.5 times taller than wide, turned by a quarter (top-right, bottom-right, bottom-left,
+     * top-left), so that the first corner is the top-left of the text as it is read.
+     */
+    public static List<Pt> asRead(List<Pt> quad) {
+        double w = Math.max(quad.get(0).distance(quad.get(1)), quad.get(3).distance(quad.get(2)));
+        double h = Math.max(quad.get(0).distance(quad.get(3)), quad.get(1).distance(quad.get(2)));
+        return w > 0 && h / w >= TALL ? List.of(quad.get(1), quad.get(2), quad.get(3), quad.get(0)) : quad;
+    }
+
+    /**
      * The line inside the quadrilateral {@code quad} (top-left, top-right, bottom-right,
      * bottom-left, in the image's pixels).
      */
     public LineImage crop(Pixels image, List<Pt> quad) {
-        List<Pt> q = quad;
-        double w = Math.max(q.get(0).distance(q.get(1)), q.get(3).distance(q.get(2)));
-        double h = Math.max(q.get(0).distance(q.get(3)), q.get(1).distance(q.get(2)));
-        if (w > 0 && h / w >= TALL) {
-            q = List.of(quad.get(1), quad.get(2), quad.get(3), quad.get(0));
-            double t = w;
-            w = h;
-            h = t;
-        }
-        w = Math.max(w, 1);
-        h = Math.max(h, 1);
+        List<Pt> q = asRead(quad);
+        double w = Math.max(1, Math.max(q.get(0).distance(q.get(1)), q.get(3).distance(q.get(2))));
+        double h = Math.max(1, Math.max(q.get(0).distance(q.get(3)), q.get(1).distance(q.get(2))));
         int outW = Math.max(1, (int) Math.ceil(height * w / h - 1e-9)); // not one more for a rounding error
         Homography toImage = Homography.mapping(
                 List.of(new Pt(0, 0), new Pt(outW, 0), new Pt(outW, height), new Pt(0, height)), q);
