@@ -149,6 +149,17 @@ class OcrRealModelTest {
     }
 
     @Test
+    void smallAndLargeTextOnAPictureOverTheSideLimit() {
+        // 1800 pixels wide: shrunk to 960 for the detector, read from the full-size crops
+        TextPicture p = new TextPicture(1800, 500, Color.BLACK, Color.WHITE)
+                .add("Fine print at fourteen pixels, still legible", sans(14), 40, 60)
+                .add("A LARGE HEADLINE", new Font(Font.SANS_SERIF, Font.BOLD, 96), 40, 250)
+                .add("and a caption at twenty pixels", new Font(Font.SERIF, Font.PLAIN, 20), 40, 400);
+        ImageText t = read("small and large", p, p.image());
+        boxesAroundLines(p, t, false);
+    }
+
+    @Test
     void aSlightlyRotatedLine() {
         TextPicture p = new TextPicture(900, 360, Color.DARK_GRAY, new Color(245, 240, 225))
                 .add(new TextPicture.Line("This line is turned by seven degrees", sans(30), 60, 120, 7))
