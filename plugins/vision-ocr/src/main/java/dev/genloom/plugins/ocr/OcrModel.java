@@ -115,7 +115,7 @@ final class OcrModel implements ImageToText {
         if (classifier != null) {
             float[] p = classifier.upsideDown(crops);
             for (int i = 0; i < crops.size(); i++) {
-                if (p[i] > settings.clsThreshold()) {
+                if (p[i] > classifier.threshold()) {
                     turned[i] = true;
                     crops.set(i, crops.get(i).rotated180());
                 }
