@@ -16,7 +16,8 @@
  *       record's constructor.</li>
  *   <li>The values that come back: {@link dev.genloom.api.Generation},
  *       {@link dev.genloom.api.Transcript} and its {@link dev.genloom.api.Segment}s,
- *       {@link dev.genloom.api.ImageText} and {@link dev.genloom.api.Labels},
+ *       {@link dev.genloom.api.ImageText} with its {@link dev.genloom.api.Labels} and
+ *       {@link dev.genloom.api.TextRegion}s,
  *       {@link dev.genloom.api.Embedding}; and the listeners that follow long work as it goes
  *       ({@link dev.genloom.api.TokenListener}, {@link dev.genloom.api.StepListener},
  *       {@link dev.genloom.api.SegmentListener}).</li>

@@ -8,6 +8,7 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Audio;
 import dev.genloom.api.media.Image;
 import dev.genloom.cli.bench.EmbeddingBench;
+import dev.genloom.cli.bench.OcrBench;
 import dev.genloom.cli.bench.PipelineOverhead;
 import dev.genloom.cli.bench.SpeechBench;
 import dev.genloom.cli.bench.TextGenerationBench;
@@ -29,14 +30,14 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class, BenchCommand.Text.class,
         BenchCommand.Speech.class, BenchCommand.Embed.class,
-        BenchCommand.Vision.class})
+        BenchCommand.Vision.class, BenchCommand.Ocr.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech, embed or vision");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech, embed, vision or ocr");
     }
 
     @Command(name = "pipeline", description = "Pipeline overhead per step against calling the model directly, "
@@ -382,6 +383,56 @@ final class BenchCommand implements Runnable {
                         out.printf(Locale.ROOT, "%6d %14.2f %14.2f %14.2f %14.2f%n", r.batch(), r.imagesPerSecond(),
                                 r.bareImagesPerSecond(), r.textsPerSecond(), r.bareTextsPerSecond());
                     }
+                    out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ocr", description = "Reading text (OCR): ms per page and lines/s on an A4-like page the harness "
+            + "draws (1240 x 1754, serif lines), median of the runs after a warm-up.")
+    static final class Ocr implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+                description = "an OCR model (e.g. paddleocr-v4: PP-OCRv4 detection, classifier, recognition)")
+        String model;
+
+        @Option(names = "--lines", defaultValue = "40", paramLabel = "N", description = "lines on the page (default: ${DEFAULT-VALUE})")
+        int lines;
+
+        @Option(names = "--repeats", defaultValue = "5", paramLabel = "N", description = "runs after the warm-up (default: ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            GenloomException.require(lines >= 1 && lines <= 80, "--lines must be from 1 to 80, got " + lines);
+            GenloomException.require(repeats >= 1, "--repeats must be at least 1, got " + repeats);
+            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
+            PrintWriter out = spec.commandLine().getOut();
+            try (Genloom genloom = root.open()) {
+                OcrBench.Result r = OcrBench.measure(genloom, model, lines, repeats);
+                String device = genloom.sessions().device();
+                int threads = genloom.config().intraOpThreads();
+                long rss = TextGenerationBench.peakRssMib();
+                if (root.json()) {
+                    out.println(JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
+                            .put("intraOpThreads", threads).put("width", r.width()).put("height", r.height())
+                            .put("linesDrawn", r.linesDrawn()).put("regionsRead", r.regionsRead())
+                            .put("millisPerPage", r.millisPerPage()).put("linesPerSecond", r.linesPerSecond())
+                            .put("characterErrorRate", r.characterErrorRate()).put("peakRssMib", rss).toPrettyString());
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %dx%d page, %d lines drawn, median of %d%n",
+                            model, device, threads == 0 ? "default" : threads, r.width(), r.height(), r.linesDrawn(),
+                            repeats);
+                    out.printf(Locale.ROOT, "%.1f ms per page, %d lines read, %.1f lines/s, character error rate %.4f%n",
+                            r.millisPerPage(), r.regionsRead(), r.linesPerSecond(), r.characterErrorRate());
                     out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
                 }
                 out.flush();

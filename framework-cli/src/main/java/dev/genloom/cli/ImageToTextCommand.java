@@ -7,6 +7,7 @@ import dev.genloom.api.ImageText;
 import dev.genloom.api.ImageToText;
 import dev.genloom.api.ImageToTextOptions;
 import dev.genloom.api.ScoredLabel;
+import dev.genloom.api.TextRegion;
 import dev.genloom.api.media.Image;
 import dev.genloom.api.task.Tasks;
 import dev.genloom.runtime.Genloom;
@@ -21,6 +22,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+/**
+ * Captions or reads images, or scores labels. The text goes out as it is: for a model that reads text
+ * (OCR), its lines in reading order, one per line; with {@code --json}, each file's text, labels and
+ * text regions (quadrilateral in the image's pixels, text, confidence).
+ */
 @Command(name = "image-to-text", description = "Caption or read images, or score candidate labels against them.")
 final class ImageToTextCommand extends ModelCommand implements Callable<Integer> {
     static final OptionTable<ImageToTextOptions> OPTIONS = OptionTable.of(Tasks.IMAGE_TO_TEXT)
@@ -57,6 +63,10 @@ final class ImageToTextCommand extends ModelCommand implements Callable<Integer>
                 if (root.json()) {
                     ObjectNode o = results.addObject().put("file", files.get(i).toString()).put("text", t.text());
                     o.set("labels", Values.toJson(t.labels()));
+                    ArrayNode regions = o.putArray("regions");
+                    for (TextRegion r : t.regions()) {
+                        regions.add(Values.toJson(r));
+                    }
                 } else {
                     if (files.size() > 1) {
                         out.println("==> " + files.get(i) + " <==");

@@ -51,7 +51,7 @@ class CliUsageTest {
     @Test
     void everyCommandPrintsItsUsageAndExitsZero() {
         List<List<String>> commands = commands();
-        assertEquals(21, commands.size(), commands.toString()); // 15 under genloom, pipeline validate, 5 benchmarks
+        assertEquals(22, commands.size(), commands.toString()); // 15 under genloom, pipeline validate, 6 benchmarks
         for (List<String> command : commands) {
             for (String flag : List.of("--help", "-h")) {
                 List<String> args = new ArrayList<>(command);

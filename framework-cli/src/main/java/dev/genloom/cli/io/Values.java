@@ -10,6 +10,7 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.api.Labels;
 import dev.genloom.api.ScoredLabel;
 import dev.genloom.api.Segment;
+import dev.genloom.api.TextRegion;
 import dev.genloom.api.Transcript;
 import dev.genloom.api.io.UserFiles;
 import dev.genloom.api.media.Audio;
@@ -99,6 +100,11 @@ public final class Values {
         return file;
     }
 
+    /** A pixel coordinate to 0.01 pixel, for JSON that people read. */
+    private static double hundredths(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
     /** A value as JSON: text as a string, media as their shape, the rest field by field. */
     public static JsonNode toJson(Object value) {
         if (value instanceof String s) {
@@ -132,6 +138,14 @@ public final class Values {
                 out.addObject().put("label", l.label()).put("score", l.score());
             }
             return out;
+        }
+        if (value instanceof TextRegion r) {
+            ObjectNode node = JSON.objectNode().put("text", r.text()).put("confidence", r.confidence());
+            ArrayNode quad = node.putArray("quad");
+            for (TextRegion.Point p : r.quad()) {
+                quad.addArray().add(hundredths(p.x())).add(hundredths(p.y()));
+            }
+            return node;
         }
         if (value instanceof Embedding e) {
             ArrayNode out = JSON.arrayNode();
