@@ -48,6 +48,8 @@ import java.util.regex.Pattern;
  * @param intraOpThreads      ONNX Runtime threads within one operator; 0 = ONNX Runtime's default
  * @param interOpThreads      ONNX Runtime threads across operators; 0 = ONNX Runtime's default
  * @param optimization        ONNX Runtime's graph optimisation level
+ * @param optimizedCache      whether models are kept as ONNX Runtime optimised them, under
+ *                            {@code <cache>/optimized}, so that later loads start from there (CPU only)
  * @param dtype               the preferred dtype variant of model files
  * @param pipelineParallelism how many independent pipeline steps run at once (at least 1)
  * @param hub                 where the fetcher downloads models from (a URL, or a folder mirror)
@@ -62,6 +64,7 @@ public record GenloomConfig(
         int intraOpThreads,
         int interOpThreads,
         Optimization optimization,
+        boolean optimizedCache,
         Dtype dtype,
         int pipelineParallelism,
         String hub,
@@ -76,14 +79,15 @@ public record GenloomConfig(
     public static final String ENV_CACHE = "GENLOOM_CACHE";
     public static final String ENV_DEVICE = "GENLOOM_DEVICE";
     public static final String ENV_HUB = "GENLOOM_HUB";
+    public static final String ENV_OPTIMIZED_CACHE = "GENLOOM_OPTIMIZED_CACHE";
 
     public static final String DEFAULT_HUB = "https://huggingface.co";
     public static final int DEFAULT_PARALLELISM = 2;
     private static final int MAX_THREADS = 4096;
 
     private static final List<String> TOP_KEYS = List.of(
-            "home", "plugins", "models", "cache", "device", "threads", "optimization", "dtype",
-            "pipeline", "hub");
+            "home", "plugins", "models", "cache", "device", "threads", "optimization", "optimized-cache",
+            "dtype", "pipeline", "hub");
     private static final List<String> THREAD_KEYS = List.of("intra-op", "inter-op");
     private static final List<String> PIPELINE_KEYS = List.of("parallelism");
 
@@ -245,6 +249,14 @@ public record GenloomConfig(
 
         Optimization optimization = f.choice("optimization", Optimization::parse, Optimization.allowed(),
                 Optimization.ALL);
+        boolean optimizedCache;
+        String envOptimizedCache = nonBlank(env.get(ENV_OPTIMIZED_CACHE));
+        if (envOptimizedCache != null) {
+            optimizedCache = parseBoolean(envOptimizedCache)
+                    .orElseThrow(() -> badEnv(ENV_OPTIMIZED_CACHE, envOptimizedCache, BOOLEAN_ALLOWED));
+        } else {
+            optimizedCache = f.bool("optimized-cache", true);
+        }
         Dtype dtype = f.choice("dtype", Dtype::parse, Dtype.allowed(), Dtype.FP32);
 
         JsonNode pipeline = f.section("pipeline", PIPELINE_KEYS);
@@ -258,8 +270,19 @@ public record GenloomConfig(
             hub = f.hub();
         }
 
-        return new GenloomConfig(home, plugins, models, cache, device, intra, inter, optimization, dtype,
-                parallelism, hub, file);
+        return new GenloomConfig(home, plugins, models, cache, device, intra, inter, optimization, optimizedCache,
+                dtype, parallelism, hub, file);
+    }
+
+    private static final String BOOLEAN_ALLOWED = "true or false (also 1 or 0, yes or no, on or off)";
+
+    /** true/false, 1/0, yes/no, on/off, in any case. */
+    private static Optional<Boolean> parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> Optional.of(true);
+            case "false", "0", "no", "off" -> Optional.of(false);
+            default -> Optional.empty();
+        };
     }
 
     private static final String HUB_ALLOWED = "an http(s) URL (https://huggingface.co or a mirror) or a folder";
@@ -448,6 +471,20 @@ public record GenloomConfig(
             return v;
         }
 
+        boolean bool(String key, boolean fallback) {
+            JsonNode n = get(root, key);
+            if (n == null) {
+                return fallback;
+            }
+            if (n.isBoolean()) {
+                return n.booleanValue();
+            }
+            if (!n.isValueNode()) {
+                throw bad(key, n, BOOLEAN_ALLOWED);
+            }
+            return parseBoolean(n.asText()).orElseThrow(() -> bad(key, n, BOOLEAN_ALLOWED));
+        }
+
         String hub() {
             JsonNode n = get(root, "hub");
             if (n == null) {
@@ -471,7 +508,7 @@ public record GenloomConfig(
 
     public GenloomConfig withDevice(DeviceSpec device) {
         return new GenloomConfig(home, plugins, models, cache, Objects.requireNonNull(device, "device"),
-                intraOpThreads, interOpThreads, optimization, dtype, pipelineParallelism, hub, source);
+                intraOpThreads, interOpThreads, optimization, optimizedCache, dtype, pipelineParallelism, hub, source);
     }
 
     /** With other thread counts; 0 means ONNX Runtime's default. */
@@ -480,8 +517,8 @@ public record GenloomConfig(
                 "intra-op threads must be from 0 (ONNX Runtime's default) to " + MAX_THREADS + ", not " + intraOp);
         GenloomException.require(interOp >= 0 && interOp <= MAX_THREADS,
                 "inter-op threads must be from 0 (ONNX Runtime's default) to " + MAX_THREADS + ", not " + interOp);
-        return new GenloomConfig(home, plugins, models, cache, device, intraOp, interOp, optimization, dtype,
-                pipelineParallelism, hub, source);
+        return new GenloomConfig(home, plugins, models, cache, device, intraOp, interOp, optimization,
+                optimizedCache, dtype, pipelineParallelism, hub, source);
     }
 
     public GenloomConfig withIntraOpThreads(int intraOp) {
@@ -495,19 +532,19 @@ public record GenloomConfig(
     /** With other plugin folders (made absolute), replacing the configured ones. */
     public GenloomConfig withPlugins(List<Path> dirs) {
         return new GenloomConfig(home, absolute("plugin folders", dirs), models, cache, device, intraOpThreads,
-                interOpThreads, optimization, dtype, pipelineParallelism, hub, source);
+                interOpThreads, optimization, optimizedCache, dtype, pipelineParallelism, hub, source);
     }
 
     /** With other model folders (made absolute), replacing the configured ones. */
     public GenloomConfig withModels(List<Path> dirs) {
         return new GenloomConfig(home, plugins, absolute("model folders", dirs), cache, device, intraOpThreads,
-                interOpThreads, optimization, dtype, pipelineParallelism, hub, source);
+                interOpThreads, optimization, optimizedCache, dtype, pipelineParallelism, hub, source);
     }
 
     public GenloomConfig withCache(Path dir) {
         GenloomException.require(dir != null, "the cache folder is missing");
         return new GenloomConfig(home, plugins, models, dir.toAbsolutePath().normalize(), device, intraOpThreads,
-                interOpThreads, optimization, dtype, pipelineParallelism, hub, source);
+                interOpThreads, optimization, optimizedCache, dtype, pipelineParallelism, hub, source);
     }
 
     /** With another preferred dtype ({@code fp32}, {@code fp16}, {@code quantized}, ...). */
@@ -515,14 +552,20 @@ public record GenloomConfig(
         Dtype d = Dtype.parse(dtype).orElseThrow(() -> GenloomException.invalidInput(
                 "dtype '" + dtype + "' is not one of: " + Dtype.allowed()));
         return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads,
-                optimization, d, pipelineParallelism, hub, source);
+                optimization, optimizedCache, d, pipelineParallelism, hub, source);
     }
 
     public GenloomConfig withOptimization(String level) {
         Optimization o = Optimization.parse(level).orElseThrow(() -> GenloomException.invalidInput(
                 "optimization '" + level + "' is not one of: " + Optimization.allowed()));
-        return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads, o, dtype,
-                pipelineParallelism, hub, source);
+        return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads, o,
+                optimizedCache, dtype, pipelineParallelism, hub, source);
+    }
+
+    /** With the optimised-model cache on or off. */
+    public GenloomConfig withOptimizedCache(boolean on) {
+        return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads, optimization,
+                on, dtype, pipelineParallelism, hub, source);
     }
 
     private static List<Path> absolute(String what, List<Path> dirs) {
