@@ -46,7 +46,7 @@ final class ImageToTextCommand extends ModelCommand implements Callable<Integer>
             images.add(Image.read(f));
         }
         PrintWriter out = out();
-        try (Genloom genloom = root.open()) {
+        try (Genloom genloom = open()) {
             doing("loading model " + this.model);
             ImageToText model = genloom.model(this.model, ImageToText.class, family);
             ArrayNode results = JsonNodeFactory.instance.arrayNode();
