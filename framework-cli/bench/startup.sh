@@ -82,7 +82,7 @@ else echo "WARNING: the greedy tokens differ: genloom [$g_ids], transformers.js 
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
 echo "machine: $(nproc) cores${cpu:+, $cpu}; $(java -version 2>&1 | head -1); node $(node --version)"
-echo "model: $onnx ($(du -h "$onnx" | cut -f1)); prompt: \"$prompt\"; $rounds rounds, order rotating"
+echo "model: $onnx ($(du -hL "$onnx" | cut -f1)); prompt: \"$prompt\"; $rounds rounds, order rotating"
 
 q() { printf '%q' "$1"; }
 for n in $counts; do

@@ -322,9 +322,15 @@ final class OptimizedModels {
         }
     }
 
-    /** Renames a written folder into place, replacing a stale entry; keeps another process's entry written meanwhile. */
+    /**
+     * Renames a written folder into place, replacing a stale entry; an entry another process
+     * wrote meanwhile for the same source is kept (it may be loading it) and this one dropped.
+     */
     private void place(Path tmp, Path entry, String stamp) throws IOException {
         if (Files.exists(entry)) {
+            if (state(entry, stamp) != State.STALE) {
+                return;
+            }
             discard(entry);
         }
         try {
