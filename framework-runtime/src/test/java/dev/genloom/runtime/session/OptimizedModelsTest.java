@@ -28,6 +28,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -277,6 +280,38 @@ class OptimizedModelsTest {
         }
         assertEquals(2, loads.size(), "a changed source is tried again: " + loads);
         assertNoTemporaryFolders();
+    }
+
+    @Test
+    void twoProcessesOpeningOneModelAtOnceShareOneEntry() throws Exception {
+        Path model = Gpt2Model.write(tmp.resolve("gpt2"), Gpt2Model.TINY).resolve("onnx/model.onnx");
+        float[] plain;
+        try (OrtSession s = sessions.load(model, Optimization.ALL, null, false)) {
+            plain = logits(s);
+        }
+        // two caches on one folder: each its own in-process lock, as two processes would have
+        List<OptimizedModels> caches = List.of(cache,
+                new OptimizedModels(tmp.resolve("cache"), sessions.environment().getVersion(), 0));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                OptimizedModels c = caches.get(i % 2);
+                results.add(pool.submit(() -> {
+                    try (OrtSession s = c.open(model, Optimization.ALL, sessions::load)) {
+                        return logits(s);
+                    }
+                }));
+            }
+            for (Future<float[]> r : results) {
+                assertArrayEquals(plain, r.get(), 1e-5f);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Stream<Path> entries = Files.list(tmp.resolve("cache"))) {
+            assertEquals(List.of(entry(model)), entries.toList());
+        }
     }
 
     @Test
