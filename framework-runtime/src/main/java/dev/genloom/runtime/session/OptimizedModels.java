@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  * graph as it is, only its weights laid out to be mapped; where it cannot load even that, the
  * entry holds a stamp saying so and the source loads as it is. Entries are written into a
  * temporary folder and renamed into place, never overwritten in place: a session of another
- * process may have the old weights mapped.
+ * process may have the old weights mapped. Before an entry is written, those of sources that are
+ * gone and those unused for {@value #UNUSED_DAYS} days are removed.
  *
  * <p>Models smaller than a threshold (graph and external data together) load as they are: for
  * them the cache would not pay. Safe to use from several threads and processes.
@@ -59,6 +60,8 @@ final class OptimizedModels {
     static final String DATA = "model.onnx.data";
     /** What an entry was made from; written last. */
     static final String STAMP = "genloom-optimized.txt";
+    /** Entries not used for this many days are removed when another is written. */
+    static final int UNUSED_DAYS = 30;
     /** Below this size a model loads as it is (16 MiB). */
     static final long DEFAULT_MIN_BYTES = 16L << 20;
 
@@ -152,12 +155,14 @@ final class OptimizedModels {
         synchronized (locks.computeIfAbsent(entry, k -> new Object())) {
             State state = state(entry, stamp);
             if (state == State.REFUSED) {
+                touch(entry);
                 return loader.load(file, level, null, false);
             }
             if (state == State.VALID) {
                 try {
                     OrtSession s = loader.load(entry.resolve(MODEL), level, null, true);
                     LOG.debug("{}: loaded the optimised copy in {}", file, entry);
+                    touch(entry);
                     return s;
                 } catch (OrtException | RuntimeException ex) {
                     LOG.debug("the optimised copy of {} in {} could not be loaded; writing it again", file, entry, ex);
@@ -283,7 +288,7 @@ final class OptimizedModels {
     /** Writes an entry: into a temporary folder, stamped last, then renamed into place. */
     private void write(Path entry, String stamp, Optimization level, Writer writer) throws IOException, OrtException {
         Files.createDirectories(root);
-        sweep(entry);
+        sweep();
         Path tmp = Files.createTempDirectory(root, "." + entry.getFileName() + "-");
         try {
             writer.write(tmp.resolve(MODEL));
@@ -364,18 +369,55 @@ final class OptimizedModels {
         NativeLibraries.deleteTree(aside);
     }
 
-    /** Deletes what writes of this entry that died half-way left behind (temporary folders over a day old). */
-    private void sweep(Path entry) {
-        String prefix = "." + entry.getFileName() + "-";
-        FileTime dayAgo = FileTime.fromMillis(System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1));
+    /**
+     * Clears what the cache no longer needs, before it grows by an entry: the entries of sources
+     * that are gone, those not used for {@value #UNUSED_DAYS} days (of a model no longer run, or of
+     * another ONNX Runtime version), and what writes that died half-way left behind (temporary
+     * folders over a day old).
+     */
+    void sweep() {
+        long now = System.currentTimeMillis();
+        FileTime dayAgo = FileTime.fromMillis(now - TimeUnit.DAYS.toMillis(1));
+        FileTime unused = FileTime.fromMillis(now - TimeUnit.DAYS.toMillis(UNUSED_DAYS));
         try (Stream<Path> list = Files.list(root)) {
-            for (Path p : list.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
-                if (Files.getLastModifiedTime(p).compareTo(dayAgo) < 0) {
-                    NativeLibraries.deleteTree(p);
+            for (Path p : list.filter(Files::isDirectory).toList()) {
+                FileTime used = Files.getLastModifiedTime(p);
+                if (p.getFileName().toString().startsWith(".")) {
+                    if (used.compareTo(dayAgo) < 0) {
+                        NativeLibraries.deleteTree(p);
+                    }
+                } else if (used.compareTo(unused) < 0 || sourceGone(p)) {
+                    LOG.debug("removing {}: its source is gone or it was not used for {} days", p, UNUSED_DAYS);
+                    discard(p);
                 }
             }
         } catch (IOException ex) {
             LOG.debug("could not sweep {}: {}", root, ex.toString());
+        }
+    }
+
+    /** Whether an entry's stamp names a source that no longer exists. */
+    private static boolean sourceGone(Path entry) {
+        try {
+            for (String line : Files.readAllLines(entry.resolve(STAMP), StandardCharsets.UTF_8)) {
+                if (line.startsWith("source\t")) {
+                    return !Files.isRegularFile(Path.of(line.substring("source\t".length())));
+                }
+            }
+            return true;
+        } catch (NoSuchFileException ex) {
+            return true; // not an entry: entries are renamed into place with their stamp
+        } catch (IOException | RuntimeException ex) {
+            return false;
+        }
+    }
+
+    /** Marks an entry used now, so that {@link #sweep()} keeps it. */
+    private static void touch(Path entry) {
+        try {
+            Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException ex) {
+            LOG.debug("could not mark {} as used: {}", entry, ex.toString());
         }
     }
 

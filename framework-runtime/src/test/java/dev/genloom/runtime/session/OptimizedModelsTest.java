@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -311,6 +312,31 @@ class OptimizedModelsTest {
         }
         try (Stream<Path> entries = Files.list(tmp.resolve("cache"))) {
             assertEquals(List.of(entry(model)), entries.toList());
+        }
+    }
+
+    @Test
+    void writingAnEntryClearsThoseOfSourcesGoneAndThoseLongUnused() throws Exception {
+        Path gone = Gpt2Model.write(tmp.resolve("gone"), Gpt2Model.TINY).resolve("onnx/model.onnx");
+        Path kept = Gpt2Model.write(tmp.resolve("kept"), Gpt2Model.TINY).resolve("onnx/model.onnx");
+        OptimizedModels older = new OptimizedModels(tmp.resolve("cache"), "0.0.1-older", 0);
+        older.open(kept, Optimization.ALL, sessions::load).close();
+        Path olderEntry = older.entryFor(kept, Optimization.ALL);
+        open(gone).close();
+        open(kept).close();
+        assertTrue(Files.isDirectory(olderEntry), "another runtime's recent entry is kept");
+        NativeLibraries.deleteTree(tmp.resolve("gone"));
+        Files.setLastModifiedTime(olderEntry, FileTime.fromMillis(System.currentTimeMillis()
+                - TimeUnit.DAYS.toMillis(OptimizedModels.UNUSED_DAYS + 1)));
+        Files.setLastModifiedTime(entry(kept), FileTime.fromMillis(System.currentTimeMillis()
+                - TimeUnit.DAYS.toMillis(OptimizedModels.UNUSED_DAYS + 1)));
+        open(kept).close(); // a hit marks it used again
+
+        Path next = externalModel(new float[] {1, 2, 3, 4});
+        open(next).close();
+        try (Stream<Path> entries = Files.list(tmp.resolve("cache"))) {
+            assertEquals(Set.of(entry(kept), entry(next)), Set.copyOf(entries.toList()),
+                    "the deleted model's entry and the long-unused one are gone");
         }
     }
 
