@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The {@code genloom} command. Exit status: 0 success, 2 bad usage or invalid input (a pipeline
@@ -30,12 +31,17 @@ import java.util.Properties;
 @Command(name = "genloom", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = GenloomCli.Version.class,
         description = "Multimodal generative models on the JVM: ONNX models through ONNX Runtime, PF4J plugins, "
-                + "YAML pipelines.",
-        subcommands = {PluginsCommand.class, ModelsCommand.class, FetchCommand.class, PipelineCommand.class, RunCommand.class,
-            TextToTextCommand.class, SpeechToTextCommand.class, ImageToTextCommand.class, TextToImageCommand.class,
-            TextToAudioCommand.class, EmbedCommand.class, IndexCommand.class, SearchCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class})
+                + "YAML pipelines.")
 public final class GenloomCli implements Runnable {
+
+    /** The commands under {@code genloom}, in the order its help lists them. */
+    static final List<Class<?>> COMMANDS = List.of(PluginsCommand.class, ModelsCommand.class, FetchCommand.class,
+            PipelineCommand.class, RunCommand.class, TextToTextCommand.class, SpeechToTextCommand.class,
+            ImageToTextCommand.class, TextToImageCommand.class, TextToAudioCommand.class, EmbedCommand.class,
+            IndexCommand.class, SearchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class);
+
+    /** The options of {@code genloom} that take a value, so that a value is not taken for a command's name. */
+    static final Set<String> OPTIONS_WITH_VALUES = Set.of("--config", "--plugins", "--models", "--device", "--threads");
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "genloom.yaml to read (default: $GENLOOM_HOME/genloom.yaml where present)")
@@ -142,9 +148,56 @@ public final class GenloomCli implements Runnable {
         return execute(cli, args, out, err);
     }
 
+    /** The {@code genloom} command line with every command (for help, and tests). */
+    static CommandLine commandLine(GenloomCli cli) {
+        return commandLine(cli, null);
+    }
+
+    /**
+     * The {@code genloom} command line for these arguments: where they name a command (other than
+     * {@code help}), that command alone, since picocli builds the model of each command it is given
+     * by reflection, which costs a one-shot run about a tenth of a second for all of them; else
+     * every command.
+     */
+    static CommandLine commandLine(GenloomCli cli, String[] args) {
+        CommandLine cmd = new CommandLine(cli);
+        String named = args == null ? null : commandNamed(args);
+        for (Class<?> c : COMMANDS) {
+            String name = c.getAnnotation(Command.class).name();
+            if (named == null || named.equals(name)) {
+                cmd.addSubcommand(name, c);
+            }
+        }
+        return cmd;
+    }
+
+    /** The command the arguments name, where that is one of {@link #COMMANDS} but {@code help}; else null. */
+    static String commandNamed(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return null;
+            }
+            if (a.startsWith("-")) {
+                if (OPTIONS_WITH_VALUES.contains(a)) {
+                    i++; // its value follows
+                }
+                continue;
+            }
+            for (Class<?> c : COMMANDS) {
+                String name = c.getAnnotation(Command.class).name();
+                if (name.equals(a)) {
+                    return name.equals("help") ? null : name;
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
     private static int execute(GenloomCli cli, String[] args, PrintWriter out, PrintWriter err) {
         configureLogging(args);
-        CommandLine cmd = new CommandLine(cli);
+        CommandLine cmd = commandLine(cli, args);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -47,7 +47,7 @@ final class ImageToTextCommand extends ModelCommand implements Callable<Integer>
     public Integer call() {
         ImageToTextOptions options = OPTIONS.bind(spec);
         PrintWriter out = out();
-        try (Genloom genloom = root.open()) {
+        try (Genloom genloom = open()) {
             // each image's size is checked against media.max-image-pixels before it is decoded
             List<Image> images = new ArrayList<>();
             for (Path f : files) {

@@ -1,5 +1,6 @@
 package dev.genloom.cli;
 
+import dev.genloom.runtime.Genloom;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,6 +17,13 @@ abstract class ModelCommand extends RuntimeCommand {
     @Option(names = "--family", paramLabel = "FAMILY",
             description = "the family to load the model with, where several plugins claim its folder")
     String family;
+
+    /** The runtime as the global options say, ONNX Runtime starting meanwhile (a model is about to load). */
+    Genloom open() {
+        Genloom genloom = root.open();
+        genloom.startSessions();
+        return genloom;
+    }
 
     /** The options of the task's options record this command offers. */
     abstract OptionTable<?> options();

@@ -52,7 +52,7 @@ final class SpeechToTextCommand extends ModelCommand implements Callable<Integer
             AudioFiles.open(f).close();
         }
         PrintWriter out = out();
-        try (Genloom genloom = root.open()) {
+        try (Genloom genloom = open()) {
             doing("loading model " + model);
             SpeechToText stt = genloom.model(model, SpeechToText.class, family);
             ArrayNode results = JsonNodeFactory.instance.arrayNode();

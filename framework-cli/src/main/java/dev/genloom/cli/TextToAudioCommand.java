@@ -35,7 +35,7 @@ final class TextToAudioCommand extends ModelCommand implements Callable<Integer>
     @Override
     public Integer call() {
         SpeechOptions options = OPTIONS.bind(spec);
-        try (Genloom genloom = root.open()) {
+        try (Genloom genloom = open()) {
             doing("loading model " + this.model);
             TextToAudio model = genloom.model(this.model, TextToAudio.class, family);
             doing("speaking with model " + this.model);

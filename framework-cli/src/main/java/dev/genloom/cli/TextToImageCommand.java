@@ -38,7 +38,7 @@ final class TextToImageCommand extends ModelCommand implements Callable<Integer>
     @Override
     public Integer call() {
         ImageOptions options = OPTIONS.bind(spec);
-        try (Genloom genloom = root.open()) {
+        try (Genloom genloom = open()) {
             doing("loading model " + this.model);
             TextToImage model = genloom.model(this.model, TextToImage.class, family);
             doing("drawing with model " + this.model);

@@ -59,7 +59,7 @@ final class TextToTextCommand extends ModelCommand implements Callable<Integer> 
         TextOptions options = OPTIONS.bind(spec);
         GenloomException.require(!text.isBlank(), "the prompt is empty");
         PrintWriter out = out();
-        try (Genloom genloom = root.open()) {
+        try (Genloom genloom = open()) {
             doing("loading model " + model);
             TextToText lm = genloom.model(model, TextToText.class, family);
             doing("generating with model " + model);

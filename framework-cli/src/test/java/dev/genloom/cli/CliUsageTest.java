@@ -35,7 +35,7 @@ class CliUsageTest {
     /** Every command and subcommand the genloom command registers, as the words that name it. */
     static List<List<String>> commands() {
         List<List<String>> out = new ArrayList<>();
-        collect(new CommandLine(new GenloomCli()), new ArrayList<>(), out);
+        collect(GenloomCli.commandLine(new GenloomCli()), new ArrayList<>(), out);
         return out;
     }
 

@@ -32,7 +32,7 @@ class ModelCommandOptionsTest {
     /** The model commands, as the genloom command registers them. */
     static List<CommandLine> modelCommands() {
         List<CommandLine> out = new ArrayList<>();
-        for (CommandLine c : new CommandLine(new GenloomCli()).getSubcommands().values()) {
+        for (CommandLine c : GenloomCli.commandLine(new GenloomCli()).getSubcommands().values()) {
             if (c.getCommand() instanceof ModelCommand) {
                 out.add(c);
             }
@@ -43,13 +43,13 @@ class ModelCommandOptionsTest {
     /** The options record the command line builds for one model command (nothing runs). */
     static Record bind(String command, List<String> options) {
         List<String> args = new ArrayList<>(List.of(command, "-m", "some-model"));
-        CommandLine sub = new CommandLine(new GenloomCli()).getSubcommands().get(command);
+        CommandLine sub = GenloomCli.commandLine(new GenloomCli()).getSubcommands().get(command);
         if (sub.getCommandSpec().findOption("--output") != null) {
             args.addAll(List.of("-o", "out.file"));
         }
         args.addAll(options);
         args.add("positional");
-        ParseResult parsed = new CommandLine(new GenloomCli()).parseArgs(args.toArray(String[]::new));
+        ParseResult parsed = GenloomCli.commandLine(new GenloomCli()).parseArgs(args.toArray(String[]::new));
         CommandSpec spec = parsed.subcommand().commandSpec();
         return ((ModelCommand) spec.userObject()).options().bind(spec);
     }

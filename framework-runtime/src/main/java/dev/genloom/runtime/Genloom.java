@@ -327,6 +327,25 @@ public final class Genloom implements AutoCloseable {
         return sessions.get();
     }
 
+    /**
+     * Starts the ONNX Runtime sessions (native libraries, environment, device choice) on a thread
+     * of their own, for a caller about to load a model: the start then overlaps with finding the
+     * model and its plugin instead of coming after. Nothing is reported there: where the start
+     * fails, the first use of the sessions tries again and says why.
+     */
+    public void startSessions() {
+        checkOpen();
+        Thread starter = new Thread(() -> {
+            try {
+                sessions.get();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("starting ONNX Runtime ahead failed; its first use will say why", e);
+            }
+        }, "genloom-sessions-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
     /** The host's tokenizer loading (offline DJL), as plugins get it. */
     public TokenizerFactory tokenizers() {
         checkOpen();

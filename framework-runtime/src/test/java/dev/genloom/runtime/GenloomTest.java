@@ -111,6 +111,20 @@ class GenloomTest {
     }
 
     @Test
+    void sessionsStartedAheadServeTheLoadThatFollows() throws Exception {
+        try (Genloom genloom = open()) {
+            genloom.startSessions();
+            assertEquals("ahead", genloom.textToText("echo-tiny").generate("ahead").text());
+            assertEquals("cpu", genloom.sessions().device());
+        }
+        // closed while the start may still be under way: nothing leaks out
+        Genloom early = open();
+        early.startSessions();
+        early.close();
+        assertThrows(IllegalStateException.class, early::startSessions);
+    }
+
+    @Test
     void closedRuntimeRefusesWork() throws Exception {
         Genloom genloom = open();
         TextToText lm = genloom.textToText("echo-tiny");

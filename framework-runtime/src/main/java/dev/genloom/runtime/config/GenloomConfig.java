@@ -48,6 +48,8 @@ import java.util.regex.Pattern;
  * @param intraOpThreads      ONNX Runtime threads within one operator; 0 = ONNX Runtime's default
  * @param interOpThreads      ONNX Runtime threads across operators; 0 = ONNX Runtime's default
  * @param optimization        ONNX Runtime's graph optimisation level
+ * @param optimizedCache      whether models are kept as ONNX Runtime optimised them, under
+ *                            {@code <cache>/optimized}, so that later loads start from there (CPU only)
  * @param dtype               the preferred dtype variant of model files
  * @param pipelineParallelism how many independent pipeline steps run at once (at least 1)
  * @param maxImagePixels      the most pixels an image read from a file may have (its header is
@@ -64,6 +66,7 @@ public record GenloomConfig(
         int intraOpThreads,
         int interOpThreads,
         Optimization optimization,
+        boolean optimizedCache,
         Dtype dtype,
         int pipelineParallelism,
         long maxImagePixels,
@@ -79,13 +82,14 @@ public record GenloomConfig(
     public static final String ENV_CACHE = "GENLOOM_CACHE";
     public static final String ENV_DEVICE = "GENLOOM_DEVICE";
     public static final String ENV_HUB = "GENLOOM_HUB";
+    public static final String ENV_OPTIMIZED_CACHE = "GENLOOM_OPTIMIZED_CACHE";
 
     public static final String DEFAULT_HUB = "https://huggingface.co";
     public static final int DEFAULT_PARALLELISM = 2;
     private static final int MAX_THREADS = 4096;
 
     private static final List<String> TOP_KEYS = List.of(
-            "home", "plugins", "models", "cache", "device", "threads", "optimization", "dtype",
+            "home", "plugins", "models", "cache", "device", "threads", "optimization", "optimized-cache", "dtype",
             "pipeline", "media", "hub");
     private static final List<String> THREAD_KEYS = List.of("intra-op", "inter-op");
     private static final List<String> PIPELINE_KEYS = List.of("parallelism");
@@ -248,6 +252,14 @@ public record GenloomConfig(
 
         Optimization optimization = f.choice("optimization", Optimization::parse, Optimization.allowed(),
                 Optimization.ALL);
+        boolean optimizedCache;
+        String envOptimizedCache = nonBlank(env.get(ENV_OPTIMIZED_CACHE));
+        if (envOptimizedCache != null) {
+            optimizedCache = parseBoolean(envOptimizedCache)
+                    .orElseThrow(() -> badEnv(ENV_OPTIMIZED_CACHE, envOptimizedCache, BOOLEAN_ALLOWED));
+        } else {
+            optimizedCache = f.bool("optimized-cache", true);
+        }
         Dtype dtype = f.choice("dtype", Dtype::parse, Dtype.allowed(), Dtype.FP32);
 
         JsonNode pipeline = f.section("pipeline", PIPELINE_KEYS);
@@ -265,9 +277,19 @@ public record GenloomConfig(
             hub = f.hub();
         }
 
-        return new GenloomConfig(home, plugins, models, cache, device, intra, inter, optimization, dtype,
+        return new GenloomConfig(home, plugins, models, cache, device, intra, inter, optimization, optimizedCache, dtype,
                 parallelism, maxImagePixels, hub, file);
     }
+
+    private static final String BOOLEAN_ALLOWED = "true or false (also 1 or 0, yes or no, on or off)";
+
+    /** true/false, 1/0, yes/no, on/off, in any case. */
+    private static Optional<Boolean> parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> Optional.of(true);
+            case "false", "0", "no", "off" -> Optional.of(false);
+            default -> Optional.empty();
+        };
 
     private static final String HUB_ALLOWED = "an http(s) URL (https://huggingface.co or a mirror) or a folder";
 
@@ -455,6 +477,20 @@ public record GenloomConfig(
             return v;
         }
 
+        boolean bool(String key, boolean fallback) {
+            JsonNode n = get(root, key);
+            if (n == null) {
+                return fallback;
+            }
+            if (n.isBoolean()) {
+                return n.booleanValue();
+            }
+            if (!n.isValueNode()) {
+                throw bad(key, n, BOOLEAN_ALLOWED);
+            }
+            return parseBoolean(n.asText()).orElseThrow(() -> bad(key, n, BOOLEAN_ALLOWED));
+        }
+
         String hub() {
             JsonNode n = get(root, "hub");
             if (n == null) {
@@ -478,7 +514,7 @@ public record GenloomConfig(
 
     public GenloomConfig withDevice(DeviceSpec device) {
         return new GenloomConfig(home, plugins, models, cache, Objects.requireNonNull(device, "device"),
-                intraOpThreads, interOpThreads, optimization, dtype, pipelineParallelism, maxImagePixels, hub, source);
+                intraOpThreads, interOpThreads, optimization, optimizedCache, dtype, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     /** With other thread counts; 0 means ONNX Runtime's default. */
@@ -487,7 +523,7 @@ public record GenloomConfig(
                 "intra-op threads must be from 0 (ONNX Runtime's default) to " + MAX_THREADS + ", not " + intraOp);
         GenloomException.require(interOp >= 0 && interOp <= MAX_THREADS,
                 "inter-op threads must be from 0 (ONNX Runtime's default) to " + MAX_THREADS + ", not " + interOp);
-        return new GenloomConfig(home, plugins, models, cache, device, intraOp, interOp, optimization, dtype,
+        return new GenloomConfig(home, plugins, models, cache, device, intraOp, interOp, optimization, optimizedCache, dtype,
                 pipelineParallelism, maxImagePixels, hub, source);
     }
 
@@ -502,19 +538,19 @@ public record GenloomConfig(
     /** With other plugin folders (made absolute), replacing the configured ones. */
     public GenloomConfig withPlugins(List<Path> dirs) {
         return new GenloomConfig(home, absolute("plugin folders", dirs), models, cache, device, intraOpThreads,
-                interOpThreads, optimization, dtype, pipelineParallelism, maxImagePixels, hub, source);
+                interOpThreads, optimization, optimizedCache, dtype, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     /** With other model folders (made absolute), replacing the configured ones. */
     public GenloomConfig withModels(List<Path> dirs) {
         return new GenloomConfig(home, plugins, absolute("model folders", dirs), cache, device, intraOpThreads,
-                interOpThreads, optimization, dtype, pipelineParallelism, maxImagePixels, hub, source);
+                interOpThreads, optimization, optimizedCache, dtype, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     public GenloomConfig withCache(Path dir) {
         GenloomException.require(dir != null, "the cache folder is missing");
         return new GenloomConfig(home, plugins, models, dir.toAbsolutePath().normalize(), device, intraOpThreads,
-                interOpThreads, optimization, dtype, pipelineParallelism, maxImagePixels, hub, source);
+                interOpThreads, optimization, optimizedCache, dtype, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     /** With another preferred dtype ({@code fp32}, {@code fp16}, {@code quantized}, ...). */
@@ -522,20 +558,26 @@ public record GenloomConfig(
         Dtype d = Dtype.parse(dtype).orElseThrow(() -> GenloomException.invalidInput(
                 "dtype '" + dtype + "' is not one of: " + Dtype.allowed()));
         return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads,
-                optimization, d, pipelineParallelism, maxImagePixels, hub, source);
+                optimization, optimizedCache, d, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     public GenloomConfig withOptimization(String level) {
         Optimization o = Optimization.parse(level).orElseThrow(() -> GenloomException.invalidInput(
                 "optimization '" + level + "' is not one of: " + Optimization.allowed()));
-        return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads, o, dtype,
+        return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads, o, optimizedCache, dtype,
                 pipelineParallelism, maxImagePixels, hub, source);
+    }
+
+    /** With the optimised-model cache on or off. */
+    public GenloomConfig withOptimizedCache(boolean on) {
+        return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads, optimization,
+                on, dtype, pipelineParallelism, maxImagePixels, hub, source);
     }
 
     /** With another limit on the pixels of an image read from a file ({@code media.max-image-pixels}). */
     public GenloomConfig withMaxImagePixels(long maxPixels) {
         return new GenloomConfig(home, plugins, models, cache, device, intraOpThreads, interOpThreads,
-                optimization, dtype, pipelineParallelism, maxPixels, hub, source);
+                optimization, optimizedCache, dtype, pipelineParallelism, maxPixels, hub, source);
     }
 
     /**

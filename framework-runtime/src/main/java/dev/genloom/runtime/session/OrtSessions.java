@@ -41,9 +41,14 @@ import java.util.regex.Pattern;
 public final class OrtSessions implements SessionFactory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
 
-    /** What sessions are opened with. */
+    /**
+     * What sessions are opened with.
+     *
+     * @param optimizedCache where models optimised once are kept for later loads on the CPU (see
+     *                       {@link OptimizedModels}); null to load every model as it is
+     */
     public record Settings(DeviceSpec device, int intraOpThreads, int interOpThreads, Optimization optimization,
-                           Dtype dtype) {
+                           Dtype dtype, Path optimizedCache) {
         public Settings {
             Objects.requireNonNull(device, "device");
             Objects.requireNonNull(optimization, "optimization");
@@ -52,17 +57,28 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
                     "threads must be 0 (ONNX Runtime's default) or more");
         }
 
-        /** Device auto, ONNX Runtime's thread defaults, all optimisations, fp32 preferred. */
+        /** Without the optimised-model cache. */
+        public Settings(DeviceSpec device, int intraOpThreads, int interOpThreads, Optimization optimization,
+                        Dtype dtype) {
+            this(device, intraOpThreads, interOpThreads, optimization, dtype, null);
+        }
+
+        /** Device auto, ONNX Runtime's thread defaults, all optimisations, fp32 preferred, no optimised-model cache. */
         public static Settings defaults() {
             return new Settings(DeviceSpec.AUTO, 0, 0, Optimization.ALL, Dtype.FP32);
         }
 
+        /** As configured, with the optimised-model cache in {@code <cache>/optimized} where it is on. */
         public static Settings from(GenloomConfig config) {
             return new Settings(config.device(), config.intraOpThreads(), config.interOpThreads(),
-                    config.optimization(), config.dtype());
+                    config.optimization(), config.dtype(),
+                    config.optimizedCache() ? config.cache().resolve(OPTIMIZED_FOLDER) : null);
         }
 
-        /** From configuration strings; bad values are {@link ErrorKind#INVALID_INPUT}. */
+        /**
+         * From configuration strings, without the optimised-model cache; bad values are
+         * {@link ErrorKind#INVALID_INPUT}.
+         */
         public static Settings of(String device, int intraOpThreads, int interOpThreads, String optimization,
                                   String dtype) {
             return new Settings(
@@ -76,9 +92,17 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
         }
 
         public Settings withDevice(DeviceSpec d) {
-            return new Settings(d, intraOpThreads, interOpThreads, optimization, dtype);
+            return new Settings(d, intraOpThreads, interOpThreads, optimization, dtype, optimizedCache);
+        }
+
+        /** With the optimised-model cache in {@code dir}, or without it (null). */
+        public Settings withOptimizedCache(Path dir) {
+            return new Settings(device, intraOpThreads, interOpThreads, optimization, dtype, dir);
         }
     }
+
+    /** The folder of the cache where optimised models are kept. */
+    public static final String OPTIMIZED_FOLDER = "optimized";
 
     private static final String CUDA_HINT_INSTALL = "install CUDA 12 and cuDNN 9 where the loader finds them "
             + "(e.g. on LD_LIBRARY_PATH), or use --device cpu";
@@ -92,6 +116,8 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
     private final int cudaIndex; // -1 for the CPU
     private final String deviceReason;
     private final List<Dtype> dtypeOrder;
+    /** Null where models load as they are (no cache configured, or not on the CPU). */
+    private final OptimizedModels optimized;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -115,6 +141,11 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
      *                          cannot start
      */
     public OrtSessions(Settings settings, CudaProbe cuda) {
+        this(settings, cuda, OptimizedModels.DEFAULT_MIN_BYTES);
+    }
+
+    /** With the cache taking models of {@code optimizedMinBytes} or more (tests). */
+    OrtSessions(Settings settings, CudaProbe cuda, long optimizedMinBytes) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.cuda = Objects.requireNonNull(cuda, "cuda");
         this.environment = startEnvironment();
@@ -155,6 +186,11 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
                 LOG.info(deviceReason);
             }
         }
+        // On a GPU the weights are copied to the device anyway, and the optimised graph would hold
+        // nodes placed for that provider: the cache is for the CPU only.
+        optimized = settings.optimizedCache() != null && cudaIndex < 0
+                ? new OptimizedModels(settings.optimizedCache(), environment.getVersion(), optimizedMinBytes)
+                : null;
     }
 
     private static OrtEnvironment startEnvironment() {
@@ -301,9 +337,9 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
         // what ONNX Runtime would say about these in C++ terms, said in words first
         UserFiles.requireNonEmptyFile(file, "ONNX model file",
                 "the file holds no model; " + LocalModelFolder.againHint(file));
-        try (SessionOptions options = options()) {
-            // By path, so that ONNX Runtime finds external data (model.onnx_data) beside the file.
-            return environment.createSession(file.toString(), options);
+        try {
+            return optimized != null ? optimized.open(file, settings.optimization(), this::load)
+                    : load(file, settings.optimization(), null, false);
         } catch (OrtException ex) {
             String msg = ortMessage(ex);
             if (cudaIndex >= 0 && looksLikeCuda(ex.getMessage())) {
@@ -316,6 +352,33 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
         }
     }
 
+    /** Where optimised models are kept, or empty where models load as they are. */
+    public Optional<Path> optimizedCache() {
+        return optimized == null ? Optional.empty() : Optional.of(optimized.root());
+    }
+
+    /**
+     * A session on {@code model} at {@code level}; where {@code optimizedOut} is given, ONNX Runtime
+     * writes the optimised graph there, its weights beside it in {@link OptimizedModels#DATA};
+     * {@code quiet} keeps ONNX Runtime's warnings about the file to errors (a cache entry).
+     */
+    OrtSession load(Path model, Optimization level, Path optimizedOut, boolean quiet) throws OrtException {
+        try (SessionOptions options = options(level)) {
+            if (optimizedOut != null) {
+                options.setOptimizedModelFilePath(optimizedOut.toString());
+                options.addConfigEntry("session.optimized_model_external_initializers_file_name",
+                        OptimizedModels.DATA);
+                options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes",
+                        OptimizedModels.EXTERNAL_MIN_BYTES);
+            }
+            if (quiet) {
+                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            }
+            // By path, so that ONNX Runtime finds external data (model.onnx_data) beside the file.
+            return environment.createSession(model.toString(), options);
+        }
+    }
+
     private static boolean looksLikeCuda(String message) {
         if (message == null) {
             return false;
@@ -325,10 +388,10 @@ public final class OrtSessions implements SessionFactory, AutoCloseable {
                 || m.contains("cuda error") || m.contains("no cuda-capable device") || m.contains("cudaerror");
     }
 
-    private SessionOptions options() throws OrtException {
+    private SessionOptions options(Optimization level) throws OrtException {
         SessionOptions options = new SessionOptions();
         try {
-            options.setOptimizationLevel(optLevel(settings.optimization()));
+            options.setOptimizationLevel(optLevel(level));
             if (settings.intraOpThreads() > 0) {
                 options.setIntraOpNumThreads(settings.intraOpThreads());
             }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +56,7 @@ class GenloomConfigTest {
         assertEquals(0, c.intraOpThreads());
         assertEquals(0, c.interOpThreads());
         assertEquals(Optimization.ALL, c.optimization());
+        assertTrue(c.optimizedCache());
         assertEquals(Dtype.FP32, c.dtype());
         assertEquals(2, c.pipelineParallelism());
         assertEquals("https://huggingface.co", c.hub());
@@ -77,7 +79,8 @@ class GenloomConfigTest {
 
     private static GenloomConfig withoutSource(GenloomConfig c) {
         return new GenloomConfig(c.home(), c.plugins(), c.models(), c.cache(), c.device(), c.intraOpThreads(),
-                c.interOpThreads(), c.optimization(), c.dtype(), c.pipelineParallelism(), c.maxImagePixels(), c.hub(), null);
+                c.interOpThreads(), c.optimization(), c.optimizedCache(), c.dtype(), c.pipelineParallelism(),
+                c.maxImagePixels(), c.hub(), null);
     }
 
     @Test
@@ -296,6 +299,23 @@ class GenloomConfigTest {
         assertMentions(invalid(() -> GenloomConfig.defaults(Map.of("GENLOOM_HUB", "gopher://x"))), "GENLOOM_HUB");
         assertMentions(invalid(() -> GenloomConfig.defaults(Map.of("GENLOOM_PLUGINS", File.pathSeparator))),
                 "GENLOOM_PLUGINS");
+    }
+
+    @Test
+    void theOptimizedCacheIsSwitchedByFileAndEnvironment() throws Exception {
+        Path off = yaml("optimized-cache: false\n");
+        assertFalse(GenloomConfig.load(off, Map.of()).optimizedCache());
+        assertTrue(GenloomConfig.load(off, Map.of("GENLOOM_OPTIMIZED_CACHE", "1")).optimizedCache(),
+                "the variable beats the file");
+        assertFalse(GenloomConfig.defaults(Map.of("GENLOOM_OPTIMIZED_CACHE", "off")).optimizedCache());
+        assertTrue(GenloomConfig.load(yaml("optimized-cache: yes\n"), Map.of()).optimizedCache());
+        assertFalse(GenloomConfig.defaults(Map.of()).withOptimizedCache(false).optimizedCache());
+        Path maybe = yaml("optimized-cache: maybe\n");
+        assertMentions(invalid(() -> GenloomConfig.load(maybe, Map.of())), "optimized-cache", "maybe", "true or false");
+        Path list = yaml("optimized-cache: [true]\n");
+        assertMentions(invalid(() -> GenloomConfig.load(list, Map.of())), "optimized-cache");
+        assertMentions(invalid(() -> GenloomConfig.defaults(Map.of("GENLOOM_OPTIMIZED_CACHE", "sometimes"))),
+                "GENLOOM_OPTIMIZED_CACHE", "sometimes");
     }
 
     @Test

@@ -91,22 +91,24 @@ final class GptModel implements TextToText {
             throw new GenloomException(ErrorKind.MODEL_INCOMPATIBLE, "no tokenizer.json in " + ctx.folder().path(),
                     "a decoder-only model folder holds the tokenizer.json it was trained with");
         }
-        OrtSession session = ctx.sessions().open(file);
-        Tokenizer tokenizer = null;
-        try {
-            DecoderGraph graph = DecoderGraph.read(session, file, config);
-            tokenizer = ctx.tokenizers().load(ctx.folder().resolve("tokenizer.json"));
-            return new GptModel(ctx, session, graph, tokenizer, GenerationDefaults.read(config, generation), cache);
-        } catch (RuntimeException e) {
-            if (tokenizer != null) {
-                tokenizer.close();
-            }
+        try (TokenizerLoad tokenizerLoad = TokenizerLoad.start(ctx, ctx.folder().resolve("tokenizer.json"))) {
+            OrtSession session = ctx.sessions().open(file);
+            Tokenizer tokenizer = null;
             try {
-                session.close();
-            } catch (OrtException closing) {
-                e.addSuppressed(closing);
+                DecoderGraph graph = DecoderGraph.read(session, file, config);
+                tokenizer = tokenizerLoad.get();
+                return new GptModel(ctx, session, graph, tokenizer, GenerationDefaults.read(config, generation), cache);
+            } catch (RuntimeException e) {
+                if (tokenizer != null) {
+                    tokenizer.close();
+                }
+                try {
+                    session.close();
+                } catch (OrtException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
             }
-            throw e;
         }
     }
 
