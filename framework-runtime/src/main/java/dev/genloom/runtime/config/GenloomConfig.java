@@ -290,6 +290,7 @@ public record GenloomConfig(
             case "false", "0", "no", "off" -> Optional.of(false);
             default -> Optional.empty();
         };
+    }
 
     private static final String HUB_ALLOWED = "an http(s) URL (https://huggingface.co or a mirror) or a folder";
 
