@@ -18,6 +18,7 @@ import dev.genloom.runtime.Genloom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -37,17 +38,29 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech, embed, vision or ocr");
+        throw new ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech, embed, vision or ocr");
     }
 
-    @Command(name = "pipeline", description = "Pipeline overhead per step against calling the model directly, "
-            + "in one process (text-to-text steps in a chain).")
-    static final class Pipeline implements Callable<Integer> {
+    /** What every benchmark shares: the root command's options and the output. */
+    abstract static class Run implements Callable<Integer> {
         @ParentCommand
         BenchCommand parent;
 
         @Spec
         CommandSpec spec;
+
+        GenloomCli root() {
+            return (GenloomCli) parent.spec.parent().userObject();
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+    }
+
+    @Command(name = "pipeline", description = "Pipeline overhead per step against calling the model directly, "
+            + "in one process (text-to-text steps in a chain).")
+    static final class Pipeline extends Run {
 
         @Option(names = {"-m", "--model"}, defaultValue = "echo-tiny", paramLabel = "MODEL",
                 description = "a text-to-text model (default: ${DEFAULT-VALUE})")
@@ -64,8 +77,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
-            PrintWriter out = spec.commandLine().getOut();
+            GenloomCli root = root();
+            PrintWriter out = out();
             try (Genloom genloom = root.open()) {
                 PipelineOverhead.Result r = PipelineOverhead.measure(genloom, model, steps, rounds, calls);
                 String device = genloom.sessions().device();
@@ -95,12 +108,7 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "text", description = "Text generation: prefill and decode tokens/s at several contexts, against a "
             + "bare ONNX Runtime greedy loop over the same onnx/model.onnx in the same process.")
-    static final class Text implements Callable<Integer> {
-        @ParentCommand
-        BenchCommand parent;
-
-        @Spec
-        CommandSpec spec;
+    static final class Text extends Run {
 
         @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
                 description = "a decoder-only model folder with onnx/model.onnx (e.g. the test kit's gpt2-124m)")
@@ -119,8 +127,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
-            PrintWriter out = spec.commandLine().getOut();
+            GenloomCli root = root();
+            PrintWriter out = out();
             try (Genloom genloom = root.open()) {
                 List<TextGenerationBench.Row> rows =
                         TextGenerationBench.measure(genloom, model, contexts, decode, repeats);
@@ -159,12 +167,7 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "speech", description = "Speech-to-text: real-time factor of a transcription, with features, "
             + "encoder and decoder time apart (median of the runs after a warm-up).")
-    static final class Speech implements Callable<Integer> {
-        @ParentCommand
-        BenchCommand parent;
-
-        @Spec
-        CommandSpec spec;
+    static final class Speech extends Run {
 
         @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
                 description = "a speech-to-text model (e.g. the test kit's whisper-tiny-en-size)")
@@ -195,8 +198,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
-            PrintWriter out = spec.commandLine().getOut();
+            GenloomCli root = root();
+            PrintWriter out = out();
             Audio clip = audio == null ? null : Values.readAudio(audio);
             try (Genloom genloom = root.open()) {
                 SpeechBench.Result r = SpeechBench.measure(
@@ -262,12 +265,7 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "embed", description = "Sentence embeddings per second at several batch sizes, against a bare "
             + "ONNX Runtime loop (tokenize, pad, run, mean-pool) over the same files in the same process.")
-    static final class Embed implements Callable<Integer> {
-        @ParentCommand
-        BenchCommand parent;
-
-        @Spec
-        CommandSpec spec;
+    static final class Embed extends Run {
 
         @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
                 description = "a sentence-transformers model folder (e.g. all-minilm-l6-v2-q)")
@@ -286,8 +284,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
-            PrintWriter out = spec.commandLine().getOut();
+            GenloomCli root = root();
+            PrintWriter out = out();
             try (Genloom genloom = root.open()) {
                 List<EmbeddingBench.Row> rows = EmbeddingBench.measure(genloom, model, batches, sentences, repeats);
                 String device = genloom.sessions().device();
@@ -320,12 +318,7 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "vision", description = "Image and text embeddings per second (CLIP) at each batch size, against the "
             + "family's bare ONNX Runtime encoders on the same inputs, in one process.")
-    static final class Vision implements Callable<Integer> {
-        @ParentCommand
-        BenchCommand parent;
-
-        @Spec
-        CommandSpec spec;
+    static final class Vision extends Run {
 
         @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
                 description = "a CLIP model (e.g. the test kit's clip-vit-b-32)")
@@ -344,8 +337,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
-            PrintWriter out = spec.commandLine().getOut();
+            GenloomCli root = root();
+            PrintWriter out = out();
             for (int b : batches) {
                 if (b < 1) {
                     throw new GenloomException(ErrorKind.INVALID_INPUT, "--batch sizes must be at least 1, got " + b, null, null);
@@ -393,12 +386,7 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "ocr", description = "Reading text (OCR): ms per page and lines/s on an A4-like page the harness "
             + "draws (1240 x 1754, serif lines), median of the runs after a warm-up.")
-    static final class Ocr implements Callable<Integer> {
-        @ParentCommand
-        BenchCommand parent;
-
-        @Spec
-        CommandSpec spec;
+    static final class Ocr extends Run {
 
         @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
                 description = "an OCR model (e.g. paddleocr-v4: PP-OCRv4 detection, classifier, recognition)")
@@ -414,8 +402,8 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             GenloomException.require(lines >= 1 && lines <= 80, "--lines must be from 1 to 80, got " + lines);
             GenloomException.require(repeats >= 1, "--repeats must be at least 1, got " + repeats);
-            GenloomCli root = (GenloomCli) parent.spec.parent().userObject();
-            PrintWriter out = spec.commandLine().getOut();
+            GenloomCli root = root();
+            PrintWriter out = out();
             try (Genloom genloom = root.open()) {
                 OcrBench.Result r = OcrBench.measure(genloom, model, lines, repeats);
                 String device = genloom.sessions().device();
