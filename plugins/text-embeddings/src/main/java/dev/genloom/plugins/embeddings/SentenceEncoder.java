@@ -1,6 +1,5 @@
 package dev.genloom.plugins.embeddings;
 
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.genloom.api.Embedding;
 import dev.genloom.api.EmbeddingOptions;
@@ -9,6 +8,7 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.api.ModelInfo;
 import dev.genloom.api.TextEmbedder;
 import dev.genloom.spi.ModelContext;
+import dev.genloom.spi.Release;
 import dev.genloom.spi.Tokenizer;
 
 import java.nio.file.Files;
@@ -75,15 +75,7 @@ final class SentenceEncoder implements TextEmbedder {
             TextTokens tokens = TextTokens.read(ctx, tokenizer);
             return new SentenceEncoder(ctx.info(), graph, tokenizer, tokens, pooling, normalize, batchSize, padId);
         } catch (RuntimeException e) {
-            if (tokenizer != null) {
-                tokenizer.close();
-            }
-            try {
-                session.close();
-            } catch (OrtException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
+            throw Release.after(e, tokenizer, session);
         }
     }
 

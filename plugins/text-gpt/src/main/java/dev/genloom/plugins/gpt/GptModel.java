@@ -6,17 +6,18 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.genloom.api.ChatMessage;
-import dev.genloom.plugins.gpt.chat.ChatTemplate;
-import dev.genloom.plugins.gpt.chat.Message;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.Generation;
 import dev.genloom.api.GenloomException;
-import dev.genloom.api.io.UserFiles;
 import dev.genloom.api.ModelInfo;
 import dev.genloom.api.TextOptions;
 import dev.genloom.api.TextToText;
 import dev.genloom.api.TokenListener;
+import dev.genloom.api.io.UserFiles;
+import dev.genloom.plugins.gpt.chat.ChatTemplate;
+import dev.genloom.plugins.gpt.chat.Message;
 import dev.genloom.spi.ModelContext;
+import dev.genloom.spi.Release;
 import dev.genloom.spi.Tokenizer;
 
 import java.io.IOException;
@@ -99,15 +100,7 @@ final class GptModel implements TextToText {
                 tokenizer = tokenizerLoad.get();
                 return new GptModel(ctx, session, graph, tokenizer, GenerationDefaults.read(config, generation), cache);
             } catch (RuntimeException e) {
-                if (tokenizer != null) {
-                    tokenizer.close();
-                }
-                try {
-                    session.close();
-                } catch (OrtException closing) {
-                    e.addSuppressed(closing);
-                }
-                throw e;
+                throw Release.after(e, tokenizer, session);
             }
         }
     }
