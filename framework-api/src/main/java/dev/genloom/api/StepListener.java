@@ -1,11 +1,27 @@
 package dev.genloom.api;
 
-/** Told after each denoising step of an image generation: steps done so far, and of how many. */
+/**
+ * Told after each denoising step of an image generation: which step, at what noise level, how
+ * long it has taken, and, where {@link ImageOptions#previewEvery()} asked for one, a preview of the
+ * picture so far.
+ */
 @FunctionalInterface
 public interface StepListener {
     /** A listener that ignores the steps. */
-    StepListener NONE = (step, total) -> { };
+    StepListener NONE = step -> { };
 
-    /** Told that {@code step} of {@code totalSteps} denoising steps are done. */
-    void onStep(int step, int totalSteps);
+    /** Told that a denoising step is done. */
+    void onStep(DenoisingStep step);
+
+    /** A listener that only wants the count: {@code done} of {@code total} steps. */
+    static StepListener counting(Counter counter) {
+        return step -> counter.update(step.step(), step.totalSteps());
+    }
+
+    /** Steps done of steps in all. */
+    @FunctionalInterface
+    interface Counter {
+        /** {@code done} of {@code total} steps are done. */
+        void update(int done, int total);
+    }
 }

@@ -36,6 +36,14 @@ class OptionsBuilderTest {
                 () -> TextOptions.builder().maxNewTokens(3).minNewTokens(9).build()).getMessage());
         assertTrue(assertThrows(GenloomException.class, () -> ImageOptions.builder().size(30, 64).build())
                 .getMessage().startsWith("width must be a positive multiple of 8"));
+        assertEquals("count must be at least 1, got 0", assertThrows(GenloomException.class,
+                () -> ImageOptions.builder().count(0).build()).getMessage());
+        assertEquals("strength must be in [0, 1], got 1.5", assertThrows(GenloomException.class,
+                () -> ImageToImageOptions.builder().strength(1.5).build()).getMessage());
+        assertEquals("steps must be at least 1, got 0", assertThrows(GenloomException.class,
+                () -> ImageToImageOptions.builder().steps(0).build()).getMessage());
+        assertEquals("latents of shape [1, 4, 2, 2] need 16 values, got 3", assertThrows(GenloomException.class,
+                () -> new Latents(new long[] {1, 4, 2, 2}, new float[3])).getMessage());
         assertThrows(GenloomException.class, () -> TranscriptionOptions.builder().beams(0).build());
         assertThrows(GenloomException.class, () -> SpeechOptions.builder().speed(5).build());
         assertThrows(GenloomException.class, () -> ImageToTextOptions.builder().labelTemplate("no slot").build());
@@ -43,9 +51,13 @@ class OptionsBuilderTest {
 
     @Test
     void theOtherBuildersSetTheirFields() {
-        assertEquals(new ImageOptions("blurry", 512, 256, 4, 0.0, 1L, "euler"), ImageOptions.builder()
-                .negativePrompt("blurry").size(512, 256).steps(4).guidanceScale(0.0).seed(1L).scheduler("euler")
-                .build());
+        Latents noise = new Latents(new long[] {1, 4, 32, 64}, new float[4 * 32 * 64]);
+        assertEquals(new ImageOptions("blurry", 512, 256, 4, 0.0, 0.7, 1L, "euler", 2, 5, noise), ImageOptions.builder()
+                .negativePrompt("blurry").size(512, 256).steps(4).guidanceScale(0.0).guidanceRescale(0.7).seed(1L)
+                .scheduler("euler").count(2).previewEvery(5).latents(noise).build());
+        assertEquals(new ImageToImageOptions("a boat", "fog", null, 0.6, 30, 7.5, 0.0, 3L, "ddim", 0),
+                ImageToImageOptions.builder().prompt("a boat").negativePrompt("fog").strength(0.6).steps(30)
+                        .guidanceScale(7.5).guidanceRescale(0.0).seed(3L).scheduler("ddim").previewEvery(0).build());
         assertEquals(new TranscriptionOptions("de", TranscriptionOptions.Task.TRANSLATE, true, 5, true),
                 TranscriptionOptions.builder().language("de").task(TranscriptionOptions.Task.TRANSLATE)
                         .timestamps(true).beams(5).vad(true).build());

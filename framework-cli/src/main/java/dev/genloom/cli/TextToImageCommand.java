@@ -2,6 +2,7 @@ package dev.genloom.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.genloom.api.ImageOptions;
+import dev.genloom.api.StepListener;
 import dev.genloom.api.TextToImage;
 import dev.genloom.api.media.Image;
 import dev.genloom.api.task.Tasks;
@@ -45,7 +46,7 @@ final class TextToImageCommand extends ModelCommand implements Callable<Integer>
             Image image;
             try (ProgressBars.Bar bar = bars().open("steps", ProgressBars.Unit.STEPS,
                     options.steps() == null ? -1 : options.steps())) {
-                image = model.generateImage(String.join(" ", prompt), options, bar::update);
+                image = model.generateImage(String.join(" ", prompt), options, StepListener.counting(bar::update));
             }
             doing("writing " + output);
             image.writePng(output);

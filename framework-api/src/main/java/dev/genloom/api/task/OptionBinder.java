@@ -1,9 +1,12 @@
 package dev.genloom.api.task;
 
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.media.Image;
 
 import java.lang.reflect.InvocationTargetException;
 import java.math.BigDecimal;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -16,7 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds an options record from names and values given as text or as YAML scalars: the record's
+ * Builds an options record from names and values given as text or as YAML scalars (an image
+ * option, such as a mask, as the path of its file): the record's
  * defaults, with the given values in place of theirs. A name may be written camelCase, kebab-case
  * or snake_case ({@code maxNewTokens}, {@code max-new-tokens}, {@code max_new_tokens}).
  */
@@ -188,6 +192,9 @@ public final class OptionBinder {
             if (t == String.class) {
                 return text(value, name);
             }
+            if (t == Image.class) {
+                return value instanceof Image image ? image : Image.read(Path.of(text(value, name)));
+            }
             if (t.isEnum()) {
                 String s = text(value, name);
                 for (Object constant : t.getEnumConstants()) {
@@ -215,6 +222,9 @@ public final class OptionBinder {
             }
         } catch (NumberFormatException e) {
             throw GenloomException.invalidInput("option " + name + " must be a number, got '" + value + "'");
+        } catch (InvalidPathException e) {
+            throw GenloomException.invalidInput("option " + name + " must be the path of an image file, got '" + value
+                    + "': " + e.getReason());
         }
         throw new IllegalStateException("options of type " + t + " are not supported (" + name + ")");
     }

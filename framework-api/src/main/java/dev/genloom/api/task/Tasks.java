@@ -5,10 +5,13 @@ import dev.genloom.api.Generation;
 import dev.genloom.api.ImageEmbedder;
 import dev.genloom.api.ImageOptions;
 import dev.genloom.api.ImageText;
+import dev.genloom.api.ImageToImage;
+import dev.genloom.api.ImageToImageOptions;
 import dev.genloom.api.ImageToText;
 import dev.genloom.api.ImageToTextOptions;
 import dev.genloom.api.SpeechOptions;
 import dev.genloom.api.SpeechToText;
+import dev.genloom.api.StepListener;
 import dev.genloom.api.TextEmbedder;
 import dev.genloom.api.TextOptions;
 import dev.genloom.api.TextToAudio;
@@ -51,9 +54,21 @@ public final class Tasks {
             List.of(new Port("prompt", ValueType.TEXT, "what to draw")),
             List.of(new Port("image", ValueType.IMAGE, "the picture")),
             (model, in, options, progress) -> {
-                Image image = model.generateImage((String) in.get("prompt"), options, progress::update);
+                Image image = model.generateImage((String) in.get("prompt"), options, StepListener.counting(progress::update));
                 return Map.of("image", image);
             });
+
+    /**
+     * Turns a picture into another (redraws it after a prompt, inpaints inside a mask, upscales
+     * it, or gives a codec's round trip): {@code image} in, {@code image} out.
+     */
+    public static final Task<ImageToImage, ImageToImageOptions> IMAGE_TO_IMAGE = new Task<>(
+            "image-to-image", "redraw, inpaint or upscale a picture",
+            ImageToImage.class, ImageToImageOptions.class, ImageToImageOptions.defaults(),
+            List.of(new Port("image", ValueType.IMAGE, "the picture")),
+            List.of(new Port("image", ValueType.IMAGE, "the new picture")),
+            (model, in, options, progress) -> Map.of("image",
+                    model.transformImage((Image) in.get("image"), options, StepListener.counting(progress::update))));
 
     /** Transcribes speech: {@code audio} in, {@code text} and {@code transcript} out. */
     public static final Task<SpeechToText, TranscriptionOptions> SPEECH_TO_TEXT = new Task<>(
@@ -106,7 +121,7 @@ public final class Tasks {
             List.of(new Port("embedding", ValueType.EMBEDDING, "its vector")),
             (model, in, options, progress) -> Map.of("embedding", model.embedImage((Image) in.get("image"), options)));
 
-    private static final List<Task<?, ?>> ALL = List.of(TEXT_TO_TEXT, TEXT_TO_IMAGE, SPEECH_TO_TEXT, IMAGE_TO_TEXT,
+    private static final List<Task<?, ?>> ALL = List.of(TEXT_TO_TEXT, TEXT_TO_IMAGE, IMAGE_TO_IMAGE, SPEECH_TO_TEXT, IMAGE_TO_TEXT,
             TEXT_TO_AUDIO, TEXT_EMBEDDING, IMAGE_EMBEDDING);
 
     /** Every task, in a fixed order. */

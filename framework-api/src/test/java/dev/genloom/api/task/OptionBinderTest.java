@@ -2,13 +2,17 @@ package dev.genloom.api.task;
 
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.ImageToImageOptions;
 import dev.genloom.api.ImageToTextOptions;
+import dev.genloom.api.media.Image;
 import dev.genloom.api.SpeechOptions;
 import dev.genloom.api.TextOptions;
 import dev.genloom.api.TranscriptionOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +35,21 @@ class OptionBinderTest {
         GenloomException e = assertThrows(GenloomException.class, () -> text(values));
         assertEquals(ErrorKind.INVALID_INPUT, e.kind());
         return e.getMessage();
+    }
+
+    @Test
+    void anImageOptionIsReadFromTheFileItNames(@TempDir Path dir) {
+        Image mask = new Image(2, 1, new byte[] {(byte) 255, (byte) 255, (byte) 255, 0, 0, 0});
+        Path file = dir.resolve("mask.png");
+        mask.writePng(file);
+        ImageToImageOptions o = OptionBinder.bind(ImageToImageOptions.class, ImageToImageOptions.defaults(),
+                Map.of("mask", file.toString(), "strength", "0.5"));
+        assertEquals(mask, o.mask());
+        assertEquals(0.5, o.strength());
+        GenloomException missing = assertThrows(GenloomException.class, () -> OptionBinder.bind(ImageToImageOptions.class,
+                ImageToImageOptions.defaults(), Map.of("mask", dir.resolve("none.png").toString())));
+        assertEquals(ErrorKind.INVALID_INPUT, missing.kind());
+        assertTrue(missing.getMessage().contains("none.png"), missing.getMessage());
     }
 
     @Test

@@ -168,7 +168,7 @@ class TaskTest {
 
     @Test
     void tasksAreFoundByName() {
-        assertEquals(List.of("text-to-text", "text-to-image", "speech-to-text", "image-to-text", "text-to-audio",
+        assertEquals(List.of("text-to-text", "text-to-image", "image-to-image", "speech-to-text", "image-to-text", "text-to-audio",
                 "text-embedding", "image-embedding"), Tasks.names());
         assertSame(Tasks.SPEECH_TO_TEXT, Tasks.byName("speech-to-text").orElseThrow());
         assertTrue(Tasks.byName("speech2text").isEmpty());

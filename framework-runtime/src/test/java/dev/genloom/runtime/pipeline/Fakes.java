@@ -8,6 +8,7 @@ import dev.genloom.api.Segment;
 import dev.genloom.api.SegmentListener;
 import dev.genloom.api.SpeechToText;
 import dev.genloom.api.StepListener;
+import dev.genloom.api.DenoisingStep;
 import dev.genloom.api.TextOptions;
 import dev.genloom.api.TextToImage;
 import dev.genloom.api.TextToText;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -187,10 +189,15 @@ public final class Fakes {
         }
 
         @Override
+        public List<Image> generateImages(String prompt, ImageOptions options, StepListener listener) {
+            return List.of(generateImage(prompt, options, listener));
+        }
+
+        @Override
         public Image generateImage(String prompt, ImageOptions options, StepListener listener) {
             int steps = options.steps() == null ? 1 : options.steps();
             for (int i = 1; i <= steps; i++) {
-                listener.onStep(i, steps);
+                listener.onStep(new DenoisingStep(i, steps, 0, Duration.ZERO));
             }
             int width = Math.max(1, prompt.length());
             byte[] rgb = new byte[width * steps * 3];

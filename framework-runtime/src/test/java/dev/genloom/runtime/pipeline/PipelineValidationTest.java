@@ -305,7 +305,7 @@ class PipelineValidationTest {
         PipelineParser plain = new PipelineParser(Fakes.CATALOG_VIEW);
         PipelineValidationException e = assertThrows(PipelineValidationException.class,
                 () -> plain.parse(Fakes.resource("pipelines/diamond.yaml"), "diamond.yaml"));
-        assertEquals("diamond.yaml:6:11: unknown task 'join'; tasks are text-to-text, text-to-image, speech-to-text,"
+        assertEquals("diamond.yaml:6:11: unknown task 'join'; tasks are text-to-text, text-to-image, image-to-image, speech-to-text,"
                 + " image-to-text, text-to-audio, text-embedding, image-embedding", e.problems().get(0).toString());
     }
 }

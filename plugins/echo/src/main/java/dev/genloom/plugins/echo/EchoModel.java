@@ -23,6 +23,8 @@ import dev.genloom.api.TranscriptionOptions;
 import dev.genloom.api.media.Audio;
 import dev.genloom.api.media.Image;
 
+import java.util.List;
+
 /**
  * One echo model folder as the host sees it: one model that offers every modality, each call
  * handed to the small class of its modality ({@link EchoTextToText}, {@link EchoTextToImage},
@@ -60,8 +62,8 @@ final class EchoModel extends EchoPart implements TextToText, TextToImage, Speec
     }
 
     @Override
-    public Image generateImage(String prompt, ImageOptions options, StepListener listener) {
-        return textToImage.generateImage(prompt, options, listener);
+    public List<Image> generateImages(String prompt, ImageOptions options, StepListener listener) {
+        return textToImage.generateImages(prompt, options, listener);
     }
 
     @Override

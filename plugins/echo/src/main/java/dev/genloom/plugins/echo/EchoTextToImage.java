@@ -1,11 +1,15 @@
 package dev.genloom.plugins.echo;
 
+import dev.genloom.api.DenoisingStep;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.ImageOptions;
 import dev.genloom.api.StepListener;
 import dev.genloom.api.TextToImage;
 import dev.genloom.api.media.Image;
 
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -22,8 +26,9 @@ final class EchoTextToImage extends EchoPart implements TextToImage {
     }
 
     @Override
-    public Image generateImage(String prompt, ImageOptions options, StepListener listener) {
+    public List<Image> generateImages(String prompt, ImageOptions options, StepListener listener) {
         GenloomException.require(prompt != null && !prompt.isBlank(), "the prompt is empty");
+        long start = System.nanoTime();
         session.work(prompt);
         int width = options.width() == null ? DEFAULT_SIZE : options.width();
         int height = options.height() == null ? DEFAULT_SIZE : options.height();
@@ -48,8 +53,9 @@ final class EchoTextToImage extends EchoPart implements TextToImage {
             float[] planeValues = new float[plane];
             System.arraycopy(chw, c * plane, planeValues, 0, plane);
             System.arraycopy(session.echo(planeValues), 0, chw, c * plane, plane);
-            listener.onStep(step + 1, steps);
+            listener.onStep(new DenoisingStep(step + 1, steps, steps - step, Duration.ofNanos(System.nanoTime() - start)));
         }
-        return Image.fromChw(chw, width, height, 0, 255);
+        Image image = Image.fromChw(chw, width, height, 0, 255);
+        return Collections.nCopies(options.count() == null ? 1 : options.count(), image);
     }
 }
