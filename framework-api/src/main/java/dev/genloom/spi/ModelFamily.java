@@ -61,4 +61,16 @@ public interface ModelFamily extends ExtensionPoint {
     default Optional<BareEncoder> bareEncoder(ModelContext context) throws Exception {
         return Optional.empty();
     }
+
+    /**
+     * A diffusion pipeline's parts run directly in ONNX Runtime over the folder's files, the
+     * baseline of the image benchmark ({@code genloom bench image}). The default has none.
+     *
+     * @return the loop, or empty where this family offers none
+     * @throws dev.genloom.api.GenloomException {@code INVALID_INPUT} naming the file it needs
+     *                                          where the folder lacks it
+     */
+    default Optional<BareDenoiser> bareDenoiser(ModelContext context) throws Exception {
+        return Optional.empty();
+    }
 }

@@ -8,6 +8,7 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Audio;
 import dev.genloom.api.media.Image;
 import dev.genloom.cli.bench.EmbeddingBench;
+import dev.genloom.cli.bench.ImageBench;
 import dev.genloom.cli.bench.OcrBench;
 import dev.genloom.cli.bench.PipelineOverhead;
 import dev.genloom.cli.bench.SpeechBench;
@@ -31,14 +32,14 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class, BenchCommand.Text.class,
         BenchCommand.Speech.class, BenchCommand.Embed.class,
-        BenchCommand.Vision.class, BenchCommand.Ocr.class})
+        BenchCommand.Vision.class, BenchCommand.Ocr.class, BenchCommand.ImageGeneration.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech, embed, vision or ocr");
+        throw new ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech, embed, vision, ocr or image");
     }
 
     /** What every benchmark shares: the root command's options and the output. */
@@ -375,6 +376,74 @@ final class BenchCommand implements Runnable {
                     for (VisionBench.Row r : rows) {
                         out.printf(Locale.ROOT, "%6d %14.2f %14.2f %14.2f %14.2f%n", r.batch(), r.imagesPerSecond(),
                                 r.bareImagesPerSecond(), r.textsPerSecond(), r.bareTextsPerSecond());
+                    }
+                    out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "image", description = "Text-to-image: seconds per picture and per UNet step, against a bare ONNX "
+            + "Runtime loop over the same text encoder, UNet and VAE decoder in the same process.")
+    static final class ImageGeneration extends Run {
+
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+                description = "a diffusion model (e.g. the test kit's sd15-size: SD 1.5's shapes, random weights)")
+        String model;
+
+        @Option(names = "--size", defaultValue = "512", paramLabel = "PX", description = "width and height (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--steps", defaultValue = "4,1", split = ",", paramLabel = "N",
+                description = "step counts, each timed on its own (default: ${DEFAULT-VALUE}; 1 is SD-Turbo's)")
+        int[] steps;
+
+        @Option(names = "--guidance", defaultValue = "7.5", paramLabel = "G",
+                description = "guidance for step counts above 1 (default: ${DEFAULT-VALUE}); 1 step runs unguided, as SD-Turbo")
+        double guidance;
+
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "runs after the warm-up (default: ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            GenloomCli root = root();
+            PrintWriter out = out();
+            for (int s : steps) {
+                if (s < 1) {
+                    throw new GenloomException(ErrorKind.INVALID_INPUT, "--steps must be at least 1, got " + s, null, null);
+                }
+            }
+            try (Genloom genloom = root.open()) {
+                List<ImageBench.Row> rows = new ArrayList<>();
+                for (int s : steps) {
+                    rows.add(ImageBench.measure(genloom, model, size, size, s, s == 1 ? 0 : guidance, repeats));
+                }
+                String device = genloom.sessions().device();
+                int threads = genloom.config().intraOpThreads();
+                long rss = TextGenerationBench.peakRssMib();
+                if (root.json()) {
+                    ObjectNode node = JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
+                            .put("intraOpThreads", threads).put("size", size).put("guidance", guidance)
+                            .put("repeats", repeats);
+                    ArrayNode a = node.putArray("runs");
+                    for (ImageBench.Row r : rows) {
+                        a.addObject().put("steps", r.steps()).put("secondsPerImage", r.seconds())
+                                .put("bareSecondsPerImage", r.bareSeconds()).put("secondsPerStep", r.secondsPerStep())
+                                .put("bareSecondsPerStep", r.bareSecondsPerStep()).put("overhead", r.overhead());
+                    }
+                    out.println(node.put("peakRssMib", rss).toPrettyString());
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %dx%d, guidance %.1f above 1 step, "
+                            + "median of %d%n", model, device, threads == 0 ? "default" : threads, size, size, guidance,
+                            repeats);
+                    out.printf(Locale.ROOT, "%6s %12s %12s %12s %12s %9s%n", "steps", "s/image", "bare s/image",
+                            "s/step", "bare s/step", "overhead");
+                    for (ImageBench.Row r : rows) {
+                        out.printf(Locale.ROOT, "%6d %12.3f %12.3f %12.3f %12.3f %+8.1f%%%n", r.steps(), r.seconds(),
+                                r.bareSeconds(), r.secondsPerStep(), r.bareSecondsPerStep(), 100 * r.overhead());
                     }
                     out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
                 }

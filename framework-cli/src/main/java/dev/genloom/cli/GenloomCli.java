@@ -37,7 +37,7 @@ public final class GenloomCli implements Runnable {
     /** The commands under {@code genloom}, in the order its help lists them. */
     static final List<Class<?>> COMMANDS = List.of(PluginsCommand.class, ModelsCommand.class, FetchCommand.class,
             PipelineCommand.class, RunCommand.class, TextToTextCommand.class, SpeechToTextCommand.class,
-            ImageToTextCommand.class, TextToImageCommand.class, TextToAudioCommand.class, EmbedCommand.class,
+            ImageToTextCommand.class, TextToImageCommand.class, ImageToImageCommand.class, TextToAudioCommand.class, EmbedCommand.class,
             IndexCommand.class, SearchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class);
 
     /** The options of {@code genloom} that take a value, so that a value is not taken for a command's name. */

@@ -31,7 +31,7 @@ import java.util.Map;
  *
  * A {@code Boolean} or {@code boolean} component is a flag with a {@code --no-} form (left to the
  * record's default when neither is given: null, the model's, for a {@code Boolean}); a {@code List<String>} a repeatable option;
- * an enum takes its constants' names in any case. Options not given are left out, so the record
+ * an enum takes its constants' names in any case; an image its file. Options not given are left out, so the record
  * keeps its defaults.
  *
  * @param <O> the options record
@@ -107,8 +107,9 @@ final class OptionTable<O extends Record> {
                 b.type(Boolean.class).arity("0").negatable(true);
             } else if (type == List.class) {
                 b.type(List.class).auxiliaryTypes(elementType(e.component())).paramLabel(e.label());
-            } else if (type.isEnum()) {
-                // the binder takes the constants' names in any case, and lists them when one is wrong
+            } else if (type.isEnum() || !(type.isPrimitive() || Number.class.isAssignableFrom(type) || type == String.class)) {
+                // the binder takes the constants' names in any case, and lists them when one is wrong;
+                // a value of another type (an image) is given as text (its file) for the binder to read
                 b.type(String.class).paramLabel(e.label());
             } else {
                 b.type(MethodType.methodType(type).wrap().returnType()).paramLabel(e.label());

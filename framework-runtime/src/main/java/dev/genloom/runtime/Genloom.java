@@ -28,6 +28,7 @@ import dev.genloom.runtime.store.ModelStore;
 import dev.genloom.runtime.store.ResolvedModel;
 import dev.genloom.runtime.tokenizer.DjlTokenizers;
 import dev.genloom.spi.BareDecoder;
+import dev.genloom.spi.BareDenoiser;
 import dev.genloom.spi.BareEncoder;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.ModelFamily;
@@ -276,6 +277,23 @@ public final class Genloom implements AutoCloseable {
         return encoder.orElseThrow(() -> new GenloomException(ErrorKind.UNSUPPORTED, "family "
                 + resolved.family().name() + " (plugin " + resolved.family().pluginId()
                 + ") has no bare encoders to benchmark '" + model + "' against"));
+    }
+
+    /**
+     * The bare ONNX Runtime text-to-image loop of a diffusion model's family over its folder (by
+     * name or path): the image benchmark's baseline, in this runtime's sessions. Close it when done.
+     *
+     * @throws GenloomException {@code UNSUPPORTED} where the family has none;
+     *                          {@code INVALID_INPUT} where the folder lacks a file it needs
+     */
+    public BareDenoiser bareDenoiser(String model) {
+        checkOpen();
+        ResolvedModel resolved = store.resolve(model, null);
+        Optional<BareDenoiser> loop = inFamily(model, resolved, Map.of(), "open a bare denoising loop for",
+                ModelFamily::bareDenoiser);
+        return loop.orElseThrow(() -> new GenloomException(ErrorKind.UNSUPPORTED, "family "
+                + resolved.family().name() + " (plugin " + resolved.family().pluginId()
+                + ") has no bare denoising loop to benchmark '" + model + "' against"));
     }
 
     /** What a family is asked to do with a model folder, given the host's context. */
