@@ -1,5 +1,6 @@
 package dev.genloom.plugins.diffusion.upscale;
 
+import dev.genloom.api.GenloomException;
 import dev.genloom.api.ImageToImage;
 import dev.genloom.api.ImageToImageOptions;
 import dev.genloom.api.media.Image;
@@ -7,6 +8,7 @@ import dev.genloom.runtime.Genloom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -51,6 +54,14 @@ class EsrganRealWeightsTest {
         if (host != null) {
             host.close();
         }
+    }
+
+    @Test
+    void aSingleOnnxFileThatTakesNoPictureIsNotClaimed() {
+        Path vad = models.resolve("silero-vad");
+        Assumptions.assumeTrue(Files.isDirectory(vad), "no " + vad);
+        GenloomException e = assertThrows(GenloomException.class, () -> host.resolve(vad.toString(), null));
+        assertTrue(e.getMessage().contains("no installed plugin recognises"), e.getMessage());
     }
 
     @ParameterizedTest

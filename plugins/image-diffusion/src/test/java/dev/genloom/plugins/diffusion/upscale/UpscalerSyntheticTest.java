@@ -14,8 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,6 +120,26 @@ class UpscalerSyntheticTest {
             }
         }
         return new Image(2 * w, 2 * in.height(), out);
+    }
+
+    @Test
+    void concurrentCallsEachGetTheirOwnPicture() throws Exception {
+        Path f = folder("concurrent");
+        Synthetic.nearestX2(f.resolve("model.onnx"), 0, 1f, null);
+        ImageToImage model = load(f, Map.of("tile", 24, "tile_overlap", 4));
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Boolean>> runs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Image picture = Synthetic.noise(40 + 7 * i, 30 + 5 * i, 100 + i);
+                runs.add(pool.submit(() -> Synthetic.expected(picture, false).equals(model.transformImage(picture))));
+            }
+            for (Future<Boolean> r : runs) {
+                assertTrue(r.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
