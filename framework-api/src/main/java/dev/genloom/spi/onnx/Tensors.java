@@ -73,12 +73,20 @@ public final class Tensors {
 
     /** A float, float16 or bfloat16 tensor's values, in row-major order. */
     public static float[] toFloats(OnnxTensor tensor) {
+        return toFloats(tensor, null);
+    }
+
+    /**
+     * A float, float16 or bfloat16 tensor's values, in row-major order, into {@code out} where it
+     * is large enough (a buffer used again call after call), else into a new array.
+     */
+    public static float[] toFloats(OnnxTensor tensor, float[] reuse) {
         OnnxJavaType type = tensor.getInfo().type;
         int n = Math.toIntExact(tensor.getInfo().getNumElements());
-        float[] out = new float[n];
+        float[] out = reuse != null && reuse.length >= n ? reuse : new float[n];
         switch (type) {
             case FLOAT:
-                tensor.getFloatBuffer().get(out);
+                tensor.getFloatBuffer().get(out, 0, n);
                 return out;
             case FLOAT16:
             case BFLOAT16:

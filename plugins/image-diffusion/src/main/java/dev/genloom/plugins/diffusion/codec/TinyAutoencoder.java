@@ -11,7 +11,7 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Image;
 import dev.genloom.plugins.diffusion.image.PixelRange;
 import dev.genloom.plugins.diffusion.image.Planes;
-import dev.genloom.plugins.diffusion.image.Tensors;
+import dev.genloom.spi.onnx.Tensors;
 import dev.genloom.spi.Release;
 import dev.genloom.spi.SessionFactory;
 import dev.genloom.spi.onnx.Signature;
@@ -178,7 +178,7 @@ public final class TinyAutoencoder implements AutoCloseable {
     }
 
     private long[] probe(Graph g) {
-        try (OnnxTensor t = Tensors.create(env, g.type, new float[3 * PROBE * PROBE], new long[] {1, 3, PROBE, PROBE});
+        try (OnnxTensor t = Tensors.floats(env, new float[3 * PROBE * PROBE], new long[] {1, 3, PROBE, PROBE}, g.type);
              OrtSession.Result r = g.session.run(Map.of(g.input, t))) {
             return ((OnnxTensor) r.get(0)).getInfo().getShape();
         } catch (OrtException e) {
@@ -267,7 +267,7 @@ public final class TinyAutoencoder implements AutoCloseable {
     }
 
     private float[] run(Graph g, float[] values, long[] shape, long[] expected) {
-        try (OnnxTensor t = Tensors.create(env, g.type, values, shape);
+        try (OnnxTensor t = Tensors.floats(env, values, shape, g.type);
              OrtSession.Result r = g.session.run(Map.of(g.input, t))) {
             OnnxTensor o = (OnnxTensor) r.get(g.output).orElseThrow();
             long[] got = o.getInfo().getShape();
@@ -275,7 +275,7 @@ public final class TinyAutoencoder implements AutoCloseable {
                 throw GenloomException.runFailed(g.file + " gave " + g.output + " of shape " + Arrays.toString(got)
                         + " for " + g.input + " " + Arrays.toString(shape) + ", expected " + Arrays.toString(expected), null);
             }
-            return Tensors.read(o, null);
+            return Tensors.toFloats(o, null);
         } catch (OrtException e) {
             throw GenloomException.runFailed(g.file + " failed on " + g.input + " " + Arrays.toString(shape) + ": "
                     + e.getMessage(), e);

@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtSession;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Image;
 import dev.genloom.plugins.diffusion.image.Planes;
-import dev.genloom.plugins.diffusion.image.Tensors;
+import dev.genloom.spi.onnx.Tensors;
 import dev.genloom.spi.BareEncoder;
 
 import java.util.List;
@@ -34,7 +34,7 @@ final class BareUpscaler implements BareEncoder {
         Planes.window(image.rgb(), image.width(), image.height(), 0, 0, w, h, graph.inputRange, graph.bgr, chw);
         OnnxTensor tensor;
         try {
-            tensor = Tensors.create(graph.environment(), graph.type, chw, new long[] {1, 3, h, w});
+            tensor = Tensors.floats(graph.environment(), chw, new long[] {1, 3, h, w}, graph.type);
         } catch (OrtException e) {
             throw GenloomException.runFailed("cannot make the input of " + graph.file + ": " + e.getMessage(), e);
         }

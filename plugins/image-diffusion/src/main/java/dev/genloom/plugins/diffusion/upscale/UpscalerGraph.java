@@ -9,7 +9,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.plugins.diffusion.image.PixelRange;
-import dev.genloom.plugins.diffusion.image.Tensors;
+import dev.genloom.spi.onnx.Tensors;
 import dev.genloom.spi.onnx.Signature;
 import dev.genloom.spi.onnx.TensorSpec;
 
@@ -148,7 +148,7 @@ final class UpscalerGraph implements AutoCloseable {
     private long[] probe(int h, int w) {
         float[] grey = new float[3 * h * w];
         Arrays.fill(grey, 0.5f); // any picture gives the output's size
-        try (OnnxTensor t = Tensors.create(env, type, grey, new long[] {1, 3, h, w});
+        try (OnnxTensor t = Tensors.floats(env, grey, new long[] {1, 3, h, w}, type);
              OrtSession.Result r = session.run(Map.of(input, t))) {
             return ((OnnxTensor) r.get(0)).getInfo().getShape();
         } catch (OrtException e) {
@@ -165,7 +165,7 @@ final class UpscalerGraph implements AutoCloseable {
      * @return the output
      */
     float[] run(float[] chw, int h, int w, float[] result) {
-        try (OnnxTensor t = Tensors.create(env, type, chw, new long[] {1, 3, h, w});
+        try (OnnxTensor t = Tensors.floats(env, chw, new long[] {1, 3, h, w}, type);
              OrtSession.Result r = session.run(Map.of(input, t))) {
             Optional<?> value = r.get(output);
             OnnxTensor o = (OnnxTensor) value.orElseThrow();
@@ -175,7 +175,7 @@ final class UpscalerGraph implements AutoCloseable {
                         + Arrays.toString(shape) + " for a " + w + "x" + h + " window, expected [1, 3, "
                         + h * scale + ", " + w * scale + "] (scale " + scale + ")", null);
             }
-            return Tensors.read(o, result);
+            return Tensors.toFloats(o, result);
         } catch (OrtException e) {
             throw GenloomException.runFailed("the upscaler " + file + " failed on a " + w + "x" + h + " window: "
                     + e.getMessage(), e);
