@@ -43,7 +43,7 @@ class TestKitTest {
                 "onnx/decoder_model_quantized.onnx", "onnx/decoder_with_past_model_quantized.onnx")) {
             assertTrue(Files.isRegularFile(whisper.resolve(file)), "whisper-tiny-kit/" + file);
         }
-        assertEquals(9, TestKit.writeAll(dir.resolve("again")).size());
+        assertEquals(18, TestKit.writeAll(dir.resolve("again")).size());
     }
 
     @Test
