@@ -13,7 +13,10 @@ import dev.genloom.zoo.testkit.whisper.WhisperExport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes every test-kit model folder. The build runs {@link #main} after compiling, leaving the
@@ -110,29 +113,58 @@ public final class TestKit {
      * encoder, UNet (weights streamed to {@code unet/model.onnx_data}, 3.4 GB) and VAE, about 4.3 GB.
      */
     public static List<Path> writeBenchmarkModels(Path dir) {
-        return List.of(Gpt2Model.write(dir.resolve(GPT2_124M), Gpt2Model.GPT2_124M,
-                        EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)),
-                ClipModel.write(dir.resolve(CLIP_VIT_B_32), ClipModel.VIT_B_32),
-                WhisperExport.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperExport.WHISPER_TINY_EN,
-                        WhisperExport.File.of(Dtype.FP32)),
-                WhisperExport.write(dir.resolve(WHISPER_BASE_EN_SIZE), WhisperExport.WHISPER_BASE_EN,
-                        WhisperExport.File.of(Dtype.FP32)),
-                StableDiffusionModel.writeSd15Size(dir.resolve(SD15_SIZE)));
+        return writeBenchmarkModels(dir, List.copyOf(benchmarkWriters(dir).keySet()));
+    }
+
+    /** Writes the named benchmark models ({@link #benchmarkNames()}) under {@code dir}, in the order given. */
+    public static List<Path> writeBenchmarkModels(Path dir, List<String> names) {
+        Map<String, Supplier<Path>> writers = benchmarkWriters(dir);
+        for (String name : names) {
+            if (!writers.containsKey(name)) {
+                throw new IllegalArgumentException("no benchmark model named " + name + "; there are " + writers.keySet());
+            }
+        }
+        List<Path> written = new ArrayList<>();
+        for (String name : names) {
+            written.add(writers.get(name).get());
+        }
+        return written;
+    }
+
+    /** Names of the benchmark models, in the order {@link #writeBenchmarkModels(Path)} writes them. */
+    public static List<String> benchmarkNames() {
+        return List.copyOf(benchmarkWriters(Path.of(".")).keySet());
+    }
+
+    private static Map<String, Supplier<Path>> benchmarkWriters(Path dir) {
+        Map<String, Supplier<Path>> w = new LinkedHashMap<>();
+        w.put(GPT2_124M, () -> Gpt2Model.write(dir.resolve(GPT2_124M), Gpt2Model.GPT2_124M,
+                EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)));
+        w.put(CLIP_VIT_B_32, () -> ClipModel.write(dir.resolve(CLIP_VIT_B_32), ClipModel.VIT_B_32));
+        w.put(WHISPER_TINY_EN_SIZE, () -> WhisperExport.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperExport.WHISPER_TINY_EN,
+                WhisperExport.File.of(Dtype.FP32)));
+        w.put(WHISPER_BASE_EN_SIZE, () -> WhisperExport.write(dir.resolve(WHISPER_BASE_EN_SIZE), WhisperExport.WHISPER_BASE_EN,
+                WhisperExport.File.of(Dtype.FP32)));
+        w.put(SD15_SIZE, () -> StableDiffusionModel.writeSd15Size(dir.resolve(SD15_SIZE)));
+        return w;
     }
 
     /**
      * {@code TestKit <output dir>}: writes every test-kit model folder under the given directory;
-     * {@code TestKit --benchmark <output dir>}: writes the full-size benchmark models instead.
+     * {@code TestKit --benchmark <output dir> [name...]}: writes the full-size benchmark models
+     * instead, all of them or those named (e.g. {@code sd15-size}).
      */
     public static void main(String[] args) {
-        boolean benchmark = args.length == 2 && args[0].equals("--benchmark");
+        boolean benchmark = args.length >= 2 && args[0].equals("--benchmark");
         String target = benchmark ? args[1] : args.length == 1 ? args[0] : null;
         if (target == null || target.isBlank()) {
             // no System.exit: the build runs this inside Maven's own JVM
-            throw new IllegalArgumentException("usage: TestKit [--benchmark] <output directory>");
+            throw new IllegalArgumentException("usage: TestKit [--benchmark] <output directory> [benchmark model names: "
+                    + String.join(", ", benchmarkNames()) + "]");
         }
         Path dir = Path.of(target);
-        for (Path folder : benchmark ? writeBenchmarkModels(dir) : writeAll(dir)) {
+        List<String> names = benchmark && args.length > 2 ? List.of(args).subList(2, args.length) : benchmarkNames();
+        for (Path folder : benchmark ? writeBenchmarkModels(dir, names) : writeAll(dir)) {
             System.out.println("test kit: wrote " + folder);
         }
     }

@@ -12,9 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A Stable Diffusion pipeline folder in the layout diffusers' ONNX export
- * ({@code convert_stable_diffusion_checkpoint_to_onnx.py}, read by {@code OnnxStableDiffusionPipeline})
- * writes, with seeded random weights and small but real networks:
+ * Stable Diffusion pipeline folders in the layouts users bring, with seeded random weights and
+ * small but real networks. {@link #write(Path, Config, TimestepType)} writes the layout of diffusers'
+ * ONNX export script ({@code convert_stable_diffusion_checkpoint_to_onnx.py}, read by
+ * {@code OnnxStableDiffusionPipeline}):
  *
  * <pre>
  * model_index.json                  OnnxStableDiffusionPipeline, components as diffusers lists them
@@ -32,24 +33,22 @@ import java.nio.file.Path;
  *                          -> latent_sample float [batch, 4, latent_height, latent_width]  (1/8 of the image)
  * </pre>
  *
- * Input names and dynamic axis names are those of the diffusers export script. The timestep is
- * declared, as there, one-dimensional with axis {@code batch}; pipelines feed a single step
- * ({@code [1]}), which the network broadcasts over the batch, or one per sample. Exports differ
- * in its element type ({@link TimestepType}); both variants hold the same weights and compute the
- * same function. Output axes that the script leaves to the exporter get their own names here.
+ * {@link #write(Path, SdVariant)} writes any {@link SdVariant}: Optimum's layouts ({@link Exporter}),
+ * v-prediction, inpainting, external-data, batch-1, LCM, SDXL and fp16 exports; the kit's named
+ * variants are the static {@code tiny...()} methods. {@link #writeSd15Size} writes SD 1.5's
+ * architecture at full size for benchmarks.
  *
- * <p>The networks: the text encoder is CLIP's (token + position embeddings, pre-LN layers with
- * causal self-attention and a quick-GELU MLP, final LayerNorm; pooled output = the hidden state
- * at the first position of the largest id, the eos). The UNet has conv_in, a sinusoidal timestep
- * embedding (flip_sin_to_cos, shift 0) through a SiLU MLP added in every ResNet block, one down
- * block (ResNet + transformer with self- and cross-attention to the text) with a skip, a stride-2
- * downsampler, a mid block, nearest upsampling, an up block on the concatenated skip, GroupNorm +
- * SiLU and conv_out. The VAE decoder is post_quant_conv, conv_in, a ResNet, three nearest 2x
- * upsamplings each followed by a conv, GroupNorm + SiLU, conv_out and a {@code Tanh} (the real
- * decoder is unbounded; the tanh keeps the kit's images in [-1, 1]). The VAE encoder is conv_in,
- * three stride-2 convs (padded right and bottom as diffusers' Downsample2D), a ResNet, GroupNorm +
- * SiLU, conv_out to mean and log-variance, quant_conv, and returns the mean (the real export
- * samples from the distribution; the kit stays deterministic).
+ * <p>The timestep is declared, in the script's layout, one-dimensional with axis {@code batch};
+ * pipelines feed a single step ({@code [1]}), which the network broadcasts over the batch, or one per
+ * sample. Exports differ in its element type and rank ({@link TimestepType}); every form holds the
+ * same weights and computes the same function.
+ *
+ * <p>The networks are diffusers' architectures over small block configurations: the text encoder
+ * is CLIP's ({@link ClipText}), the UNet a {@code UNet2DConditionModel} ({@link UNet} over a
+ * {@link UNetSpec}: two levels of {@code unetChannels} and 1.5x that, one layer per block,
+ * cross-attention in the first level, GEGLU transformers), the VAE an {@code AutoencoderKL}
+ * ({@link Vae}: four levels of {@code vaeChannels}, mid attention; the tiny decoder ends in a
+ * {@code Tanh} to keep its images in [-1, 1], and the encoders return the mean rather than a sample).
  */
 public final class StableDiffusionModel {
 
