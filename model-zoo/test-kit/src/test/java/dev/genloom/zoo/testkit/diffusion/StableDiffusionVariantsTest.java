@@ -334,6 +334,44 @@ class StableDiffusionVariantsTest {
     }
 
     @Test
+    void optimumLatentParametersStartWithTheMeanTheScriptReturns() throws OrtException {
+        Path script = StableDiffusionModel.write(dir.resolve("sd-tiny"), StableDiffusionModel.tiny());
+        long[] imageShape = {2, 3, 32, 48};
+        double[] image = noise(21, size(imageShape));
+        try (OrtSession opt = part("sd-tiny-v", "vae_encoder");
+             OrtSession scr = session(script.resolve("vae_encoder/model.onnx"));
+             OrtSession optDec = part("sd-tiny-v", "vae_decoder");
+             OrtSession scrDec = session(script.resolve("vae_decoder/model.onnx"))) {
+            Out params = run(opt, Map.of("sample", in(image, imageShape))).get("latent_parameters");
+            Out mean = run(scr, Map.of("sample", in(image, imageShape))).get("latent_sample");
+            assertArrayEquals(new long[] {2, 8, 4, 6}, params.shape());
+            assertArrayEquals(new long[] {2, 4, 4, 6}, mean.shape());
+            int plane = 4 * 6;
+            for (int b = 0; b < 2; b++) {
+                float[] first4 = java.util.Arrays.copyOfRange(params.data(), b * 8 * plane, (b * 8 + 4) * plane);
+                float[] want = java.util.Arrays.copyOfRange(mean.data(), b * 4 * plane, (b + 1) * 4 * plane);
+                assertEquals(0, maxDiff(want, first4), "batch " + b);
+            }
+            Map<String, Object[]> latents = Map.of("latent_sample", in(mean.data(), mean.shape()));
+            assertEquals(0, maxDiff(run(scrDec, latents).get("sample").data(), run(optDec, latents).get("sample").data()));
+        }
+    }
+
+    @Test
+    void writingAVariantAgainGivesTheSameBytes() throws IOException {
+        Path again = StableDiffusionModel.write(dir.resolve("again-external"), StableDiffusionModel.tinyExternal());
+        Path first = folders.get("sd-tiny-external");
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(first)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertEquals(16, files.size());   // index, scheduler, 5 tokenizer files, text encoder 2, unet 3, each vae half 2
+        for (Path f : files) {
+            assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(again.resolve(first.relativize(f).toString())), f.toString());
+        }
+    }
+
+    @Test
     void fp16PipelineComputesWhatTheFp32OneDoesToHalfPrecision() throws OrtException {
         float[] ctx32 = context("sd-tiny-v", 1);
         float[] ctx16 = context("sd-tiny-fp16", 1);
