@@ -97,6 +97,10 @@ final class OnnxFields {
         static final int NAME = 8;
         static final int RAW_DATA = 9;
         static final int DOC_STRING = 12;
+        static final int EXTERNAL_DATA = 13;
+        static final int DATA_LOCATION = 14;
+        /** {@code DataLocation.EXTERNAL}. */
+        static final int LOCATION_EXTERNAL = 1;
 
         private Tensor() {
         }

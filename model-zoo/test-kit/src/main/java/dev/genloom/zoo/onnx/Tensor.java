@@ -22,13 +22,43 @@ public final class Tensor {
     private final long[] dims;
     private final byte[] raw;
     private final List<String> strings;
+    private final ExternalLocation external;
+
+    /** Where the data of an external tensor lies: a file next to the model, an offset and a length in bytes. */
+    public record ExternalLocation(String location, long offset, long length) {
+    }
 
     private Tensor(String name, ElementType type, long[] dims, byte[] raw, List<String> strings) {
+        this(name, type, dims, raw, strings, null);
+    }
+
+    private Tensor(String name, ElementType type, long[] dims, byte[] raw, List<String> strings, ExternalLocation external) {
         this.name = name;
         this.type = type;
         this.dims = dims;
         this.raw = raw;
         this.strings = strings;
+        this.external = external;
+    }
+
+    /**
+     * A tensor whose data is stored outside the model ({@code data_location: EXTERNAL}), in the
+     * file {@code location} (relative to the model file) at {@code offset}, {@code length} bytes,
+     * as {@code onnx.save_model(..., save_as_external_data=True)} writes it.
+     */
+    public static Tensor external(ElementType type, long[] dims, ExternalLocation where) {
+        if (type == ElementType.STRING) {
+            throw new IllegalArgumentException("string tensors cannot be stored as external data");
+        }
+        long n = 1;
+        for (long d : dims) {
+            n *= d;
+        }
+        if (n * type.byteSize() != where.length()) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " of " + type + " needs "
+                    + n * type.byteSize() + " bytes, not " + where.length());
+        }
+        return new Tensor(null, type, dims.clone(), new byte[0], List.of(), where);
     }
 
     // ---------------------------------------------------------------- factories
@@ -173,7 +203,12 @@ public final class Tensor {
     /** A copy of this tensor with the given name. */
     public Tensor named(String newName) {
         Objects.requireNonNull(newName, "name");
-        return new Tensor(newName, type, dims, raw, strings);
+        return new Tensor(newName, type, dims, raw, strings, external);
+    }
+
+    /** Where the data lies when it is external, else {@code null}. */
+    public ExternalLocation externalLocation() {
+        return external;
     }
 
     /** The name, or {@code null} when unnamed. */
@@ -210,7 +245,7 @@ public final class Tensor {
 
     void writeTo(ProtoWriter w) {
         writeHeaderTo(w);
-        if (type != ElementType.STRING) {
+        if (type != ElementType.STRING && external == null) {
             // written even when empty, so that a zero-element tensor still says where its data is
             w.bytes(OnnxFields.Tensor.RAW_DATA, raw);
         }
@@ -226,11 +261,23 @@ public final class Tensor {
         if (name != null && !name.isEmpty()) {
             w.string(OnnxFields.Tensor.NAME, name);
         }
+        if (external != null) {
+            externalEntry(w, "location", external.location());
+            externalEntry(w, "offset", Long.toString(external.offset()));
+            externalEntry(w, "length", Long.toString(external.length()));
+            w.int32(OnnxFields.Tensor.DATA_LOCATION, OnnxFields.Tensor.LOCATION_EXTERNAL);
+        }
+    }
+
+    private static void externalEntry(ProtoWriter w, String key, String value) {
+        w.message(OnnxFields.Tensor.EXTERNAL_DATA, e -> e
+                .string(OnnxFields.StringStringEntry.KEY, key)
+                .string(OnnxFields.StringStringEntry.VALUE, value));
     }
 
     /** The {@code raw_data} bytes themselves, not copied (callers must not change them); null for strings. */
     byte[] rawView() {
-        return type == ElementType.STRING ? null : raw;
+        return type == ElementType.STRING || external != null ? null : raw;
     }
 
     @Override
@@ -241,7 +288,7 @@ public final class Tensor {
     // ---------------------------------------------------------------- helpers
 
     private Tensor asScalar() {
-        return new Tensor(name, type, new long[0], raw, strings);
+        return new Tensor(name, type, new long[0], raw, strings, external);
     }
 
     private static ByteBuffer buffer(int count, ElementType type) {

@@ -4,6 +4,7 @@ import dev.genloom.spi.Dtype;
 import dev.genloom.zoo.testkit.bert.BertModel;
 import dev.genloom.zoo.testkit.clip.ClipModel;
 import dev.genloom.zoo.testkit.diffusion.StableDiffusionModel;
+import dev.genloom.zoo.testkit.diffusion.TinyAutoencoder;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
@@ -12,7 +13,10 @@ import dev.genloom.zoo.testkit.whisper.WhisperExport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes every test-kit model folder. The build runs {@link #main} after compiling, leaving the
@@ -46,6 +50,26 @@ public final class TestKit {
     public static final String SD_TINY = "sd-tiny";
     /** Folder name of the same pipeline with a float UNet timestep. */
     public static final String SD_TINY_FLOAT_TIMESTEP = "sd-tiny-float-timestep";
+    /** Folder name of the SD 2.x-style v-prediction pipeline ({@link StableDiffusionModel#tinyV}, Optimum layout). */
+    public static final String SD_TINY_V = "sd-tiny-v";
+    /** Folder name of the inpainting pipeline (9-channel UNet, {@link StableDiffusionModel#tinyInpaint}). */
+    public static final String SD_TINY_INPAINT = "sd-tiny-inpaint";
+    /** Folder name of the pipeline whose UNet keeps its weights in {@code unet/model.onnx_data}. */
+    public static final String SD_TINY_EXTERNAL = "sd-tiny-external";
+    /** Folder name of the pipeline whose UNet takes batch 1 only ({@link StableDiffusionModel#tinyBatchOne}). */
+    public static final String SD_TINY_BATCH1 = "sd-tiny-batch1";
+    /** Folder name of the LCM pipeline ({@code timestep_cond}, LCMScheduler, {@link StableDiffusionModel#tinyLcm}). */
+    public static final String SD_TINY_LCM = "sd-tiny-lcm";
+    /** Folder name of the SDXL pipeline ({@link StableDiffusionModel#tinyXl}). */
+    public static final String SDXL_TINY = "sdxl-tiny";
+    /** Folder name of the SDXL-Turbo-flavoured pipeline (trailing spacing, {@link StableDiffusionModel#tinyXlTurbo}). */
+    public static final String SDXL_TURBO_TINY = "sdxl-turbo-tiny";
+    /** Folder name of the float16 pipeline ({@link StableDiffusionModel#tinyFp16}). */
+    public static final String SD_TINY_FP16 = "sd-tiny-fp16";
+    /** Folder name of the tiny TAESD ({@link TinyAutoencoder}: {@code taesd_encoder.onnx}, {@code taesd_decoder.onnx}). */
+    public static final String TAESD_TINY = "taesd-tiny";
+    /** Folder name of the Stable Diffusion 1.5-size benchmark pipeline ({@link #writeBenchmarkModels}). */
+    public static final String SD15_SIZE = "sd15-size";
 
     private TestKit() {
     }
@@ -63,6 +87,15 @@ public final class TestKit {
                 StableDiffusionModel.TimestepType.INT64));
         written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_FLOAT_TIMESTEP), StableDiffusionModel.TINY,
                 StableDiffusionModel.TimestepType.FLOAT));
+        written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_V), StableDiffusionModel.tinyV()));
+        written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_INPAINT), StableDiffusionModel.tinyInpaint()));
+        written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_EXTERNAL), StableDiffusionModel.tinyExternal()));
+        written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_BATCH1), StableDiffusionModel.tinyBatchOne()));
+        written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_LCM), StableDiffusionModel.tinyLcm()));
+        written.add(StableDiffusionModel.write(dir.resolve(SDXL_TINY), StableDiffusionModel.tinyXl()));
+        written.add(StableDiffusionModel.write(dir.resolve(SDXL_TURBO_TINY), StableDiffusionModel.tinyXlTurbo()));
+        written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_FP16), StableDiffusionModel.tinyFp16()));
+        written.add(TinyAutoencoder.write(dir.resolve(TAESD_TINY), TinyAutoencoder.TINY));
         written.add(WhisperExport.write(dir.resolve(WHISPER_TINY_KIT), WhisperExport.TINY));
         return written;
     }
@@ -75,31 +108,63 @@ public final class TestKit {
      * sizes ({@link ClipModel#VIT_B_32}), {@code onnx/model.onnx}, {@code text_model.onnx} and
      * {@code vision_model.onnx}, about 600, 250 and 350 MB; and {@code whisper-tiny-en-size} with
      * Whisper tiny.en's sizes ({@link WhisperExport#WHISPER_TINY_EN}), every fp32 file, about 410 MB; and
-     * {@code whisper-base-en-size} ({@link WhisperExport#WHISPER_BASE_EN}), every fp32 file.
+     * {@code whisper-base-en-size} ({@link WhisperExport#WHISPER_BASE_EN}), every fp32 file; and
+     * {@code sd15-size} ({@link StableDiffusionModel#writeSd15Size}): Stable Diffusion 1.5's text
+     * encoder, UNet (weights streamed to {@code unet/model.onnx_data}, 3.4 GB) and VAE, about 4.3 GB.
      */
     public static List<Path> writeBenchmarkModels(Path dir) {
-        return List.of(Gpt2Model.write(dir.resolve(GPT2_124M), Gpt2Model.GPT2_124M,
-                        EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)),
-                ClipModel.write(dir.resolve(CLIP_VIT_B_32), ClipModel.VIT_B_32),
-                WhisperExport.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperExport.WHISPER_TINY_EN,
-                        WhisperExport.File.of(Dtype.FP32)),
-                WhisperExport.write(dir.resolve(WHISPER_BASE_EN_SIZE), WhisperExport.WHISPER_BASE_EN,
-                        WhisperExport.File.of(Dtype.FP32)));
+        return writeBenchmarkModels(dir, List.copyOf(benchmarkWriters(dir).keySet()));
+    }
+
+    /** Writes the named benchmark models ({@link #benchmarkNames()}) under {@code dir}, in the order given. */
+    public static List<Path> writeBenchmarkModels(Path dir, List<String> names) {
+        Map<String, Supplier<Path>> writers = benchmarkWriters(dir);
+        for (String name : names) {
+            if (!writers.containsKey(name)) {
+                throw new IllegalArgumentException("no benchmark model named " + name + "; there are " + writers.keySet());
+            }
+        }
+        List<Path> written = new ArrayList<>();
+        for (String name : names) {
+            written.add(writers.get(name).get());
+        }
+        return written;
+    }
+
+    /** Names of the benchmark models, in the order {@link #writeBenchmarkModels(Path)} writes them. */
+    public static List<String> benchmarkNames() {
+        return List.copyOf(benchmarkWriters(Path.of(".")).keySet());
+    }
+
+    private static Map<String, Supplier<Path>> benchmarkWriters(Path dir) {
+        Map<String, Supplier<Path>> w = new LinkedHashMap<>();
+        w.put(GPT2_124M, () -> Gpt2Model.write(dir.resolve(GPT2_124M), Gpt2Model.GPT2_124M,
+                EnumSet.of(DecoderExport.Variant.MODEL, DecoderExport.Variant.MODEL_FP16)));
+        w.put(CLIP_VIT_B_32, () -> ClipModel.write(dir.resolve(CLIP_VIT_B_32), ClipModel.VIT_B_32));
+        w.put(WHISPER_TINY_EN_SIZE, () -> WhisperExport.write(dir.resolve(WHISPER_TINY_EN_SIZE), WhisperExport.WHISPER_TINY_EN,
+                WhisperExport.File.of(Dtype.FP32)));
+        w.put(WHISPER_BASE_EN_SIZE, () -> WhisperExport.write(dir.resolve(WHISPER_BASE_EN_SIZE), WhisperExport.WHISPER_BASE_EN,
+                WhisperExport.File.of(Dtype.FP32)));
+        w.put(SD15_SIZE, () -> StableDiffusionModel.writeSd15Size(dir.resolve(SD15_SIZE)));
+        return w;
     }
 
     /**
      * {@code TestKit <output dir>}: writes every test-kit model folder under the given directory;
-     * {@code TestKit --benchmark <output dir>}: writes the full-size benchmark models instead.
+     * {@code TestKit --benchmark <output dir> [name...]}: writes the full-size benchmark models
+     * instead, all of them or those named (e.g. {@code sd15-size}).
      */
     public static void main(String[] args) {
-        boolean benchmark = args.length == 2 && args[0].equals("--benchmark");
+        boolean benchmark = args.length >= 2 && args[0].equals("--benchmark");
         String target = benchmark ? args[1] : args.length == 1 ? args[0] : null;
         if (target == null || target.isBlank()) {
             // no System.exit: the build runs this inside Maven's own JVM
-            throw new IllegalArgumentException("usage: TestKit [--benchmark] <output directory>");
+            throw new IllegalArgumentException("usage: TestKit [--benchmark] <output directory> [benchmark model names: "
+                    + String.join(", ", benchmarkNames()) + "]");
         }
         Path dir = Path.of(target);
-        for (Path folder : benchmark ? writeBenchmarkModels(dir) : writeAll(dir)) {
+        List<String> names = benchmark && args.length > 2 ? List.of(args).subList(2, args.length) : benchmarkNames();
+        for (Path folder : benchmark ? writeBenchmarkModels(dir, names) : writeAll(dir)) {
             System.out.println("test kit: wrote " + folder);
         }
     }

@@ -115,24 +115,57 @@ public final class ConvBlocks {
     /**
      * Multi-head attention of {@code x [batch, n, dim]} over {@code context [batch, m, contextDim]}
      * (self-attention when {@code context} is {@code null}): {@code to_q, to_k, to_v} without bias,
-     * {@code to_out.0} with bias, as diffusers' {@code Attention}.
+     * {@code to_out.0} with bias, as diffusers' {@code Attention} in the UNet.
      */
     public String attention(String x, String context, String name, int dim, int contextDim, int heads) {
+        return attention(x, context, name, dim, contextDim, heads, false);
+    }
+
+    /** {@link #attention}, with biases on {@code to_q, to_k, to_v} when {@code qkvBias} (the VAE's attention). */
+    public String attention(String x, String context, String name, int dim, int contextDim, int heads, boolean qkvBias) {
         int headDim = dim / heads;
         String kv = context == null ? x : context;
         long kvDim = context == null ? dim : contextDim;
-        String q = b.splitHeads(b.linear(x, name + ".to_q", dim, dim, false), heads, headDim);
-        String k = b.splitHeads(b.linear(kv, name + ".to_k", kvDim, dim, false), heads, headDim);
-        String v = b.splitHeads(b.linear(kv, name + ".to_v", kvDim, dim, false), heads, headDim);
+        String q = b.splitHeads(b.linear(x, name + ".to_q", dim, dim, qkvBias), heads, headDim);
+        String k = b.splitHeads(b.linear(kv, name + ".to_k", kvDim, dim, qkvBias), heads, headDim);
+        String v = b.splitHeads(b.linear(kv, name + ".to_v", kvDim, dim, qkvBias), heads, headDim);
         String ctx = b.mergeHeads(b.scaledDotProduct(q, k, v, null, headDim), heads, headDim);
         return b.linear(ctx, name + ".to_out.0", dim, dim, true);
     }
 
+    /** Exact GELU, {@code 0.5 x (1 + erf(x / sqrt 2))} (opset 17 has no {@code Gelu}). */
+    public String gelu(String x) {
+        String erf = b.op("Erf", b.mul(x, w.floatScalar((float) (1.0 / Math.sqrt(2.0)))));
+        return b.mul(b.mul(x, w.floatScalar(0.5f)), b.add(erf, w.floatScalar(1f)));
+    }
+
     /**
-     * A small {@code Transformer2DModel}: image tokens get self-attention, cross-attention to
-     * {@code context} ({@code encoder_hidden_states}) and a GELU feed-forward, each pre-LayerNorm
-     * with a residual, between a GroupNorm + 1x1 {@code proj_in} and a 1x1 {@code proj_out}, and
-     * the whole block is residual.
+     * diffusers' {@code FeedForward} with {@code GEGLU}: {@code ff.net.0.proj} to {@code 2 * 4 dim},
+     * split into value and gate, {@code value * gelu(gate)}, then {@code ff.net.2} back to {@code dim}.
+     */
+    public String gegluFeedForward(String x, String name, int dim) {
+        long inner = 4L * dim;
+        String proj = b.linear(x, name + ".net.0.proj", dim, 2 * inner, true);
+        String value = b.slice(proj, -1, 0, inner);
+        String gate = b.slice(proj, -1, inner, 2 * inner);
+        return b.linear(b.mul(value, gelu(gate)), name + ".net.2", inner, dim, true);
+    }
+
+    /**
+     * The VAE's single-head self-attention over the feature map ({@code mid_block.attentions.0}):
+     * GroupNorm (eps 1e-6), {@code to_q, to_k, to_v, to_out.0} with biases, residual.
+     */
+    public String spatialSelfAttention(String x, String name, int channels, long groups) {
+        String h = groupNorm(x, name + ".group_norm", channels, groups, 1e-6);
+        String t = attention(toTokens(h), null, name, channels, channels, 1, true);
+        return b.add(x, fromTokens(t, x));
+    }
+
+    /**
+     * diffusers' {@code Transformer2DModel} with one {@code BasicTransformerBlock}: GroupNorm
+     * (eps 1e-6) and a 1x1 {@code proj_in}, then on the image tokens self-attention, cross-attention
+     * to {@code context} ({@code encoder_hidden_states}) and a GEGLU feed-forward, each pre-LayerNorm
+     * with a residual, a 1x1 {@code proj_out}, and the whole block residual.
      */
     public String transformer(String x, String context, String name, int channels, int contextDim, int heads,
                               long groups) {
@@ -142,9 +175,7 @@ public final class ConvBlocks {
         String blk = name + ".transformer_blocks.0";
         t = b.add(t, attention(b.layerNorm(t, blk + ".norm1", channels, 1e-5), null, blk + ".attn1", channels, channels, heads));
         t = b.add(t, attention(b.layerNorm(t, blk + ".norm2", channels, 1e-5), context, blk + ".attn2", channels, contextDim, heads));
-        String f = b.linear(b.layerNorm(t, blk + ".norm3", channels, 1e-5), blk + ".ff.net.0.proj", channels, 4L * channels, true);
-        f = b.linear(b.geluTanh(f), blk + ".ff.net.2", 4L * channels, channels, true);
-        t = b.add(t, f);
+        t = b.add(t, gegluFeedForward(b.layerNorm(t, blk + ".norm3", channels, 1e-5), blk + ".ff", channels));
         h = conv(fromTokens(t, h), name + ".proj_out", channels, channels, 1, 1, 0);
         return b.add(x, h);
     }

@@ -1,26 +1,21 @@
 package dev.genloom.zoo.testkit.diffusion;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.genloom.zoo.onnx.Attribute;
 import dev.genloom.zoo.onnx.ElementType;
-import dev.genloom.zoo.onnx.Graph;
+import dev.genloom.zoo.onnx.ExternalData;
 import dev.genloom.zoo.onnx.OnnxModel;
 import dev.genloom.zoo.testkit.Json;
-import dev.genloom.zoo.testkit.lm.Blocks;
-import dev.genloom.zoo.testkit.lm.Weights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
- * A Stable Diffusion pipeline folder in the layout diffusers' ONNX export
- * ({@code convert_stable_diffusion_checkpoint_to_onnx.py}, read by {@code OnnxStableDiffusionPipeline})
- * writes, with seeded random weights and small but real networks:
+ * Stable Diffusion pipeline folders in the layouts users bring, with seeded random weights and
+ * small but real networks. {@link #write(Path, Config, TimestepType)} writes the layout of diffusers'
+ * ONNX export script ({@code convert_stable_diffusion_checkpoint_to_onnx.py}, read by
+ * {@code OnnxStableDiffusionPipeline}):
  *
  * <pre>
  * model_index.json                  OnnxStableDiffusionPipeline, components as diffusers lists them
@@ -38,33 +33,35 @@ import java.util.List;
  *                          -> latent_sample float [batch, 4, latent_height, latent_width]  (1/8 of the image)
  * </pre>
  *
- * Input names and dynamic axis names are those of the diffusers export script. The timestep is
- * declared, as there, one-dimensional with axis {@code batch}; pipelines feed a single step
- * ({@code [1]}), which the network broadcasts over the batch, or one per sample. Exports differ
- * in its element type ({@link TimestepType}); both variants hold the same weights and compute the
- * same function. Output axes that the script leaves to the exporter get their own names here.
+ * {@link #write(Path, SdVariant)} writes any {@link SdVariant}: Optimum's layouts ({@link Exporter}),
+ * v-prediction, inpainting, external-data, batch-1, LCM, SDXL and fp16 exports; the kit's named
+ * variants are the static {@code tiny...()} methods. {@link #writeSd15Size} writes SD 1.5's
+ * architecture at full size for benchmarks.
  *
- * <p>The networks: the text encoder is CLIP's (token + position embeddings, pre-LN layers with
- * causal self-attention and a quick-GELU MLP, final LayerNorm; pooled output = the hidden state
- * at the first position of the largest id, the eos). The UNet has conv_in, a sinusoidal timestep
- * embedding (flip_sin_to_cos, shift 0) through a SiLU MLP added in every ResNet block, one down
- * block (ResNet + transformer with self- and cross-attention to the text) with a skip, a stride-2
- * downsampler, a mid block, nearest upsampling, an up block on the concatenated skip, GroupNorm +
- * SiLU and conv_out. The VAE decoder is post_quant_conv, conv_in, a ResNet, three nearest 2x
- * upsamplings each followed by a conv, GroupNorm + SiLU, conv_out and a {@code Tanh} (the real
- * decoder is unbounded; the tanh keeps the kit's images in [-1, 1]). The VAE encoder is conv_in,
- * three stride-2 convs (padded right and bottom as diffusers' Downsample2D), a ResNet, GroupNorm +
- * SiLU, conv_out to mean and log-variance, quant_conv, and returns the mean (the real export
- * samples from the distribution; the kit stays deterministic).
+ * <p>The timestep is declared, in the script's layout, one-dimensional with axis {@code batch};
+ * pipelines feed a single step ({@code [1]}), which the network broadcasts over the batch, or one per
+ * sample. Exports differ in its element type and rank ({@link TimestepType}); every form holds the
+ * same weights and computes the same function.
+ *
+ * <p>The networks are diffusers' architectures over small block configurations: the text encoder
+ * is CLIP's ({@link ClipText}), the UNet a {@code UNet2DConditionModel} ({@link UNet} over a
+ * {@link UNetSpec}: two levels of {@code unetChannels} and 1.5x that, one layer per block,
+ * cross-attention in the first level, GEGLU transformers), the VAE an {@code AutoencoderKL}
+ * ({@link Vae}: four levels of {@code vaeChannels}, mid attention; the tiny decoder ends in a
+ * {@code Tanh} to keep its images in [-1, 1], and the encoders return the mean rather than a sample).
  */
 public final class StableDiffusionModel {
 
-    /** Element type of the UNet's {@code timestep} input. */
+    /** Element type and rank of the UNet's {@code timestep} input. */
     public enum TimestepType {
-        /** {@code tensor(int64)}, as older diffusers exports and Optimum write it. */
+        /** {@code tensor(int64) [batch]}, as older diffusers exports write it. */
         INT64(ElementType.INT64),
-        /** {@code tensor(float)}, as diffusers' export script traces it. */
-        FLOAT(ElementType.FLOAT);
+        /** {@code tensor(float) [batch]}, as diffusers' export script traces it. */
+        FLOAT(ElementType.FLOAT),
+        /** {@code tensor(float) []}, a scalar, as Optimum 1.24+ exports it. */
+        FLOAT_SCALAR(ElementType.FLOAT),
+        /** {@code tensor(int64) [steps]}, as Optimum before 1.24 exported it. */
+        INT64_STEPS(ElementType.INT64);
 
         private final ElementType elementType;
 
@@ -72,8 +69,22 @@ public final class StableDiffusionModel {
             this.elementType = elementType;
         }
 
+        /** The element type in an fp32 export (float types become float16 in an fp16 one). */
         public ElementType elementType() {
             return elementType;
+        }
+
+        public boolean isFloat() {
+            return elementType == ElementType.FLOAT;
+        }
+
+        /** The dims declared: the batch axis, {@code steps}, or none. */
+        Object[] dims(Exporter exporter, Object batchDim) {
+            return switch (this) {
+                case INT64, FLOAT -> new Object[] {batchDim};
+                case INT64_STEPS -> new Object[] {"steps"};
+                case FLOAT_SCALAR -> new Object[0];
+            };
         }
     }
 
@@ -84,11 +95,19 @@ public final class StableDiffusionModel {
     public static final String VAE_ENCODER = "vae_encoder";
     public static final String TOKENIZER = "tokenizer";
     public static final String SCHEDULER = "scheduler";
+    public static final String TEXT_ENCODER_2 = "text_encoder_2";
+    public static final String TOKENIZER_2 = "tokenizer_2";
     public static final String MODEL_FILE = "model.onnx";
+    /** Each part's config, as Optimum writes it. */
+    public static final String CONFIG_FILE = "config.json";
+    /** The external weights of a model, as Optimum names them. */
+    public static final String EXTERNAL_DATA_FILE = "model.onnx_data";
     /** What diffusers' {@code model_index.json} says wrote the folder. */
     public static final String DIFFUSERS_VERSION = "0.6.0";
     /** The VAE's {@code scaling_factor}: pipelines divide latents by it before the decoder. */
     public static final double VAE_SCALING_FACTOR = 0.18215;
+    /** SDXL's VAE {@code scaling_factor}. */
+    public static final double VAE_SCALING_FACTOR_XL = 0.13025;
     /** Latent channels of Stable Diffusion's VAE and UNet. */
     public static final int LATENT_CHANNELS = 4;
     /** The VAE's spatial factor: image side = 8 x latent side. */
@@ -131,202 +150,202 @@ public final class StableDiffusionModel {
     private StableDiffusionModel() {
     }
 
-    /** Writes the whole pipeline folder and returns it. */
+    // ---------------------------------------------------------------- the kit's variants
+
+    /** {@code sd-tiny}: diffusers' script layout, int64 timestep. */
+    public static SdVariant tiny() {
+        return SdVariant.of(TINY);
+    }
+
+    /** {@code sd-tiny-v}: SD 2.1-style, Optimum layout, {@code v_prediction} (DDIM), native 96 px (sample_size 12). */
+    public static SdVariant tinyV() {
+        return SdVariant.optimum(TINY).withScheduler(SchedulerPreset.DDIM_V_PREDICTION).withSampleSize(12);
+    }
+
+    /** {@code sd-tiny-inpaint}: Optimum layout, UNet {@code sample} of 9 channels, {@code StableDiffusionInpaintPipeline}. */
+    public static SdVariant tinyInpaint() {
+        return SdVariant.optimum(TINY).withInpainting();
+    }
+
+    /** {@code sd-tiny-external}: Optimum layout with the UNet's weights in {@code unet/model.onnx_data}. */
+    public static SdVariant tinyExternal() {
+        return SdVariant.optimum(TINY).withExternalUnet();
+    }
+
+    /** {@code sd-tiny-batch1}: the script's layout with the UNet's batch fixed to 1. */
+    public static SdVariant tinyBatchOne() {
+        return SdVariant.of(TINY).withBatchOne();
+    }
+
+    /** {@code sd-tiny-lcm}: older Optimum (int64 {@code [steps]} timestep), {@code timestep_cond [batch, 256]}, LCMScheduler. */
+    public static SdVariant tinyLcm() {
+        return SdVariant.of(TINY).withExporter(Exporter.OPTIMUM_LEGACY).withTimeCond(SdVariant.LCM_TIME_COND_DIM)
+                .withScheduler(SchedulerPreset.LCM);
+    }
+
+    /** {@code sdxl-tiny}: Optimum's SDXL layout, EulerDiscrete (leading). */
+    public static SdVariant tinyXl() {
+        return SdVariant.optimum(TINY).withXl().withScheduler(SchedulerPreset.EULER_XL);
+    }
+
+    /** {@code sdxl-turbo-tiny}: the SDXL layout with SDXL-Turbo's scheduler (EulerAncestral, trailing). */
+    public static SdVariant tinyXlTurbo() {
+        return tinyXl().withScheduler(SchedulerPreset.EULER_ANCESTRAL_TURBO);
+    }
+
+    /** {@code sd-tiny-fp16}: Optimum layout exported in float16. */
+    public static SdVariant tinyFp16() {
+        return SdVariant.optimum(TINY).withFp16();
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Writes the whole pipeline folder (the script's layout, {@code timestep} as given) and returns it. */
     public static Path write(Path folder, Config c, TimestepType timestep) {
+        return write(folder, SdVariant.of(c).withTimestep(timestep));
+    }
+
+    /** Writes the pipeline folder of {@code v} and returns it. */
+    public static Path write(Path folder, SdVariant v) {
+        Config c = v.config();
+        boolean optimum = v.exporter().isOptimum();
         ClipBpe tokenizer = tokenizer(c);
-        Json.write(folder.resolve("model_index.json"), modelIndex());
-        Json.write(folder.resolve(SCHEDULER).resolve("scheduler_config.json"), schedulerConfig());
-        Path tok = folder.resolve(TOKENIZER);
-        Json.write(tok.resolve("vocab.json"), tokenizer.vocabJson());
-        writeText(tok.resolve("merges.txt"), tokenizer.mergesTxt());
-        Json.write(tok.resolve("tokenizer_config.json"), tokenizer.tokenizerConfig(c.textPositions()));
-        Json.write(tok.resolve("special_tokens_map.json"), tokenizer.specialTokensMap());
-        Json.write(tok.resolve("tokenizer.json"), tokenizer.tokenizerJson(c.textPositions()));
-        textEncoder(c).write(folder.resolve(TEXT_ENCODER).resolve(MODEL_FILE));
-        unet(c, timestep).write(folder.resolve(UNET).resolve(MODEL_FILE));
-        vaeDecoder(c).write(folder.resolve(VAE_DECODER).resolve(MODEL_FILE));
-        vaeEncoder(c).write(folder.resolve(VAE_ENCODER).resolve(MODEL_FILE));
+        Json.write(folder.resolve("model_index.json"), DiffusersConfigs.modelIndex(v));
+        Json.write(folder.resolve(SCHEDULER).resolve("scheduler_config.json"), v.scheduler().json());
+        writeTokenizer(folder.resolve(TOKENIZER), tokenizer, c.textPositions(), false);
+        ExportForm parts = v.partForm();
+        ClipText text = v.textEncoder();
+        text.build(parts, false, v.xl(), c.seed(), null).write(folder.resolve(TEXT_ENCODER).resolve(MODEL_FILE));
+        if (optimum) {
+            Json.write(folder.resolve(TEXT_ENCODER).resolve(CONFIG_FILE), DiffusersConfigs.text(text, false, tokenizer, v.fp16()));
+        }
+        if (v.xl()) {
+            ClipText two = v.textEncoder2();
+            writeTokenizer(folder.resolve(TOKENIZER_2), tokenizer, c.textPositions(), true);
+            two.build(parts, true, true, c.seed() + 2, null).write(folder.resolve(TEXT_ENCODER_2).resolve(MODEL_FILE));
+            Json.write(folder.resolve(TEXT_ENCODER_2).resolve(CONFIG_FILE), DiffusersConfigs.text(two, true, tokenizer, v.fp16()));
+        }
+        writeUnet(folder.resolve(UNET), v.unet(), v.unetForm(), v.timestep(), c.seed(), v.externalUnet());
+        if (optimum) {
+            Json.write(folder.resolve(UNET).resolve(CONFIG_FILE), DiffusersConfigs.unet(v.unet(), v.fp16()));
+        }
+        Vae vae = v.vae();
+        vae.decoder(parts, c.seed(), null).write(folder.resolve(VAE_DECODER).resolve(MODEL_FILE));
+        vae.encoder(parts, c.seed(), null).write(folder.resolve(VAE_ENCODER).resolve(MODEL_FILE));
+        if (optimum) {
+            Json.write(folder.resolve(VAE_DECODER).resolve(CONFIG_FILE), DiffusersConfigs.vae(vae));
+            Json.write(folder.resolve(VAE_ENCODER).resolve(CONFIG_FILE), DiffusersConfigs.vae(vae));
+        }
         return folder;
+    }
+
+    /**
+     * Writes {@code unet/model.onnx}, with {@code external} its weights of 1 KiB or more streamed to
+     * {@code unet/model.onnx_data} as they are made (what Optimum writes for a UNet over 2 GB).
+     */
+    public static Path writeUnet(Path unetFolder, UNetSpec spec, ExportForm form, TimestepType timestep, long seed,
+                                 boolean external) {
+        Path model = unetFolder.resolve(MODEL_FILE);
+        if (!external) {
+            return UNet.build(spec, form, timestep, seed, null).write(model);
+        }
+        try (ExternalData data = ExternalData.create(unetFolder.resolve(EXTERNAL_DATA_FILE))) {
+            return UNet.build(spec, form, timestep, seed, data).write(model);
+        }
+    }
+
+    /**
+     * Writes {@code sd15-size}: Stable Diffusion 1.5's architecture at full size with seeded random
+     * weights, in Optimum's layout (fp32, float scalar timestep): the CLIP ViT-L/14 text encoder
+     * (123 M parameters, inline), the UNet ({@link UNetSpec#SD15}, 859.5 M, in {@code unet/model.onnx_data},
+     * streamed), and the VAE decoder and encoder ({@link Vae#SD}, 49.5 M and 34.2 M, inline); about
+     * 4.3 GB. The tokenizer is the kit's (its ids fit the 49408-token table). {@code unetSpec} and
+     * {@code vae} may be reduced (same architecture, fewer channels) for a quick check.
+     */
+    public static Path writeRealSize(Path folder, ClipText text, UNetSpec unetSpec, Vae vae, long seed) {
+        SdVariant v = SdVariant.optimum(TINY).withSampleSize(unetSpec.sampleSize());
+        ClipBpe tokenizer = tokenizer(TINY);
+        if (tokenizer.vocabSize() > text.vocab()) {
+            throw new IllegalArgumentException("the kit's tokenizer has " + tokenizer.vocabSize() + " tokens, the encoder " + text.vocab());
+        }
+        ExportForm form = ExportForm.of(Exporter.OPTIMUM);
+        Json.write(folder.resolve("model_index.json"), DiffusersConfigs.modelIndex(v));
+        Json.write(folder.resolve(SCHEDULER).resolve("scheduler_config.json"), SchedulerPreset.PNDM_SD1.json());
+        writeTokenizer(folder.resolve(TOKENIZER), tokenizer, text.positions(), false);
+        text.build(form, false, false, seed, null).write(folder.resolve(TEXT_ENCODER).resolve(MODEL_FILE));
+        Json.write(folder.resolve(TEXT_ENCODER).resolve(CONFIG_FILE), DiffusersConfigs.text(text, false, tokenizer, false));
+        writeUnet(folder.resolve(UNET), unetSpec, form, TimestepType.FLOAT_SCALAR, seed, true);
+        Json.write(folder.resolve(UNET).resolve(CONFIG_FILE), DiffusersConfigs.unet(unetSpec, false));
+        vae.decoder(form, seed, null).write(folder.resolve(VAE_DECODER).resolve(MODEL_FILE));
+        vae.encoder(form, seed, null).write(folder.resolve(VAE_ENCODER).resolve(MODEL_FILE));
+        Json.write(folder.resolve(VAE_DECODER).resolve(CONFIG_FILE), DiffusersConfigs.vae(vae));
+        Json.write(folder.resolve(VAE_ENCODER).resolve(CONFIG_FILE), DiffusersConfigs.vae(vae));
+        return folder;
+    }
+
+    /** {@link #writeRealSize} at Stable Diffusion 1.5's sizes. */
+    public static Path writeSd15Size(Path folder) {
+        return writeRealSize(folder, ClipText.VIT_L_14, UNetSpec.SD15, Vae.SD, 1515);
+    }
+
+    private static void writeTokenizer(Path tok, ClipBpe tokenizer, int positions, boolean padWithFirstToken) {
+        ObjectNode vocab = tokenizer.vocabJson();
+        ObjectNode config = tokenizer.tokenizerConfig(positions);
+        ObjectNode special = tokenizer.specialTokensMap();
+        ObjectNode json = tokenizer.tokenizerJson(positions);
+        if (padWithFirstToken) {
+            // SDXL's tokenizer_2 (OpenCLIP bigG) pads with "!", id 0, rather than with the eos
+            String pad = tokenizer.vocab().get(0);
+            config.put("pad_token", pad);
+            special.put("pad_token", pad);
+            ObjectNode padding = (ObjectNode) json.get("padding");
+            padding.put("pad_id", 0);
+            padding.put("pad_token", pad);
+        }
+        Json.write(tok.resolve("vocab.json"), vocab);
+        writeText(tok.resolve("merges.txt"), tokenizer.mergesTxt());
+        Json.write(tok.resolve("tokenizer_config.json"), config);
+        Json.write(tok.resolve("special_tokens_map.json"), special);
+        Json.write(tok.resolve("tokenizer.json"), json);
     }
 
     public static ClipBpe tokenizer(Config c) {
         return new ClipBpe(c.merges());
     }
 
-    private static OnnxModel model(Graph g, String doc) {
-        return new OnnxModel(g).opset(17).docString(doc);
-    }
+    // ---------------------------------------------------------------- parts of the script layout
 
-    // ---------------------------------------------------------------- text encoder
-
-    /** CLIP's text transformer. */
+    /** CLIP's text transformer, as the script exports it. */
     public static OnnxModel textEncoder(Config c) {
-        Graph g = new Graph("text_encoder");
-        g.input("input_ids", ElementType.INT32, "batch", "sequence");
-        Weights w = new Weights(g, c.seed(), ElementType.FLOAT);
-        Blocks b = new Blocks(g, w, "");
-        String e = "text_model.embeddings";
-        String tokens = b.embedding("input_ids", e + ".token_embedding", c.vocabSize(), c.textHidden());
-        String seq = b.dim("input_ids", 1);
-        String positionIds = b.op("Range", List.of(w.intScalar(0), seq, w.intScalar(1)));             // [s]
-        String positions = b.embedding(positionIds, e + ".position_embedding", c.textPositions(), c.textHidden());
-        String h = b.add(tokens, positions);
-        // causal: query i may attend key j <= i; [s, s] broadcasts over batch and heads
-        String mask = b.op("LessOrEqual", List.of(b.unsqueeze(positionIds, 0), b.unsqueeze(positionIds, 1)));
-        Blocks.Attention spec = Blocks.Attention.multiHead(c.textHidden(), c.textHeads());
-        for (int i = 0; i < c.textLayers(); i++) {
-            String layer = "text_model.encoder.layers." + i;
-            String a = b.layerNorm(h, layer + ".layer_norm1", c.textHidden(), 1e-5);
-            h = b.add(h, b.attention(a, spec, layer + ".self_attn", null, null, mask, null).output());
-            String m = b.layerNorm(h, layer + ".layer_norm2", c.textHidden(), 1e-5);
-            m = b.linear(m, layer + ".mlp.fc1", c.textHidden(), 4L * c.textHidden(), true);
-            m = b.mul(m, b.op("Sigmoid", b.mul(m, w.floatScalar(1.702f))));                          // quick_gelu
-            m = b.linear(m, layer + ".mlp.fc2", 4L * c.textHidden(), c.textHidden(), true);
-            h = b.add(h, m);
-        }
-        String last = b.layerNorm(h, "text_model.final_layer_norm", c.textHidden(), 1e-5);
-        b.opInto("Identity", last, "last_hidden_state");
-        // pooled: the hidden state at argmax(input_ids), the (first) eos of each row
-        String eosPos = b.op("ArgMax", b.cast("input_ids", ElementType.FLOAT), Attribute.of("axis", 1), Attribute.of("keepdims", 1));
-        g.node("GatherND", List.of(last, eosPos), List.of("pooler_output"), Attribute.of("batch_dims", 1)).name("to/pooler_output");
-        g.output("last_hidden_state", ElementType.FLOAT, "batch", "sequence", (long) c.textHidden());
-        g.output("pooler_output", ElementType.FLOAT, "batch", (long) c.textHidden());
-        return model(g, "genloom test kit: tiny CLIP text encoder (seeded random weights)");
+        return SdVariant.of(c).textEncoder().build(ExportForm.of(Exporter.DIFFUSERS_SCRIPT), false, false, c.seed(), null);
     }
 
-    // ---------------------------------------------------------------- unet
-
-    /** The conditional UNet, with {@code timestep} of the given element type. */
+    /** The conditional UNet, with {@code timestep} of the given form, as the script exports it. */
     public static OnnxModel unet(Config c, TimestepType timestepType) {
-        Graph g = new Graph("unet");
-        g.input("sample", ElementType.FLOAT, "batch", "channels", "height", "width");
-        g.input("timestep", timestepType.elementType(), "batch");
-        g.input("encoder_hidden_states", ElementType.FLOAT, "batch", "sequence", (long) c.textHidden());
-        Weights w = new Weights(g, c.seed(), ElementType.FLOAT);
-        Blocks b = new Blocks(g, w, "");
-        ConvBlocks cb = new ConvBlocks(b);
-        int ch = c.unetChannels();
-        int groups = c.groups();
-        int temb = c.timeEmbedDim();
-
-        // time_proj: sinusoidal, flip_sin_to_cos=True, downscale_freq_shift=0
-        String t = timestepType == TimestepType.FLOAT ? "timestep" : b.cast("timestep", ElementType.FLOAT);
-        int half = ch / 2;
-        float[] freqs = new float[half];
-        for (int i = 0; i < half; i++) {
-            freqs[i] = (float) Math.exp(-Math.log(10000.0) * i / half);
-        }
-        String args = b.mul(b.unsqueeze(t, 1), w.fixedParam("time_proj.freqs", freqs, 1, half));        // [T, half]
-        String emb = b.op("Concat", List.of(b.op("Cos", args), b.op("Sin", args)), Attribute.of("axis", 1));
-        emb = b.linear(emb, "time_embedding.linear_1", ch, temb, true);
-        emb = b.linear(b.silu(emb), "time_embedding.linear_2", temb, temb, true);                        // [T, temb]
-
-        String ehs = "encoder_hidden_states";
-        String h = cb.conv("sample", "conv_in", LATENT_CHANNELS, ch, 3, 1, 1);
-        h = cb.resnet(h, "down_blocks.0.resnets.0", ch, ch, emb, temb, groups, 1e-5);
-        h = cb.transformer(h, ehs, "down_blocks.0.attentions.0", ch, c.textHidden(), c.unetHeads(), groups);
-        String skip = h;
-        h = cb.conv(h, "down_blocks.0.downsamplers.0.conv", ch, ch, 3, 2, 1);
-        h = cb.resnet(h, "mid_block.resnets.0", ch, ch, emb, temb, groups, 1e-5);
-        h = cb.transformer(h, ehs, "mid_block.attentions.0", ch, c.textHidden(), c.unetHeads(), groups);
-        h = cb.conv(cb.upsample2x(h), "up_blocks.0.upsamplers.0.conv", ch, ch, 3, 1, 1);
-        h = b.op("Concat", List.of(h, skip), Attribute.of("axis", 1));
-        h = cb.resnet(h, "up_blocks.1.resnets.0", 2L * ch, ch, emb, temb, groups, 1e-5);
-        h = cb.transformer(h, ehs, "up_blocks.1.attentions.0", ch, c.textHidden(), c.unetHeads(), groups);
-        h = cb.groupNormSilu(h, "conv_norm_out", ch, groups, 1e-5);
-        g.node("Conv", List.of(h, w.param("conv_out.weight", Weights.Init.UNIFORM, Math.sqrt(3.0 / (ch * 9)), LATENT_CHANNELS, ch, 3, 3),
-                        w.param("conv_out.bias", Weights.Init.UNIFORM, 0.05, LATENT_CHANNELS)),
-                List.of("out_sample"), Attribute.ints("kernel_shape", 3, 3), Attribute.ints("pads", 1, 1, 1, 1)).name("conv_out");
-        g.output("out_sample", ElementType.FLOAT, "batch", (long) LATENT_CHANNELS, "height", "width");
-        return model(g, "genloom test kit: tiny conditional UNet, timestep " + timestepType + " (seeded random weights)");
+        SdVariant v = SdVariant.of(c).withTimestep(timestepType);
+        return UNet.build(v.unet(), v.unetForm(), timestepType, c.seed(), null);
     }
-
-    // ---------------------------------------------------------------- vae
 
     /** The VAE decoder: latents to an image 8x as large, in [-1, 1]. */
     public static OnnxModel vaeDecoder(Config c) {
-        Graph g = new Graph("vae_decoder");
-        g.input("latent_sample", ElementType.FLOAT, "batch", "channels", "height", "width");
-        Weights w = new Weights(g, c.seed(), ElementType.FLOAT);
-        Blocks b = new Blocks(g, w, "");
-        ConvBlocks cb = new ConvBlocks(b);
-        int ch = c.vaeChannels();
-        String h = cb.conv("latent_sample", "post_quant_conv", LATENT_CHANNELS, LATENT_CHANNELS, 1, 1, 0);
-        h = cb.conv(h, "decoder.conv_in", LATENT_CHANNELS, ch, 3, 1, 1);
-        h = cb.resnet(h, "decoder.mid_block.resnets.0", ch, ch, null, 0, c.groups(), 1e-6);
-        for (int i = 0; i < 3; i++) {
-            h = cb.conv(cb.upsample2x(h), "decoder.up_blocks." + i + ".upsamplers.0.conv", ch, ch, 3, 1, 1);
-        }
-        h = cb.groupNormSilu(h, "decoder.conv_norm_out", ch, c.groups(), 1e-6);
-        h = cb.conv(h, "decoder.conv_out", ch, 3, 3, 1, 1);
-        b.opInto("Tanh", h, "sample");
-        g.output("sample", ElementType.FLOAT, "batch", 3L, "image_height", "image_width");
-        return model(g, "genloom test kit: tiny VAE decoder (seeded random weights)");
+        return SdVariant.of(c).vae().decoder(ExportForm.of(Exporter.DIFFUSERS_SCRIPT), c.seed(), null);
     }
 
     /** The VAE encoder: an image to latents 1/8 as large (the distribution's mean). */
     public static OnnxModel vaeEncoder(Config c) {
-        Graph g = new Graph("vae_encoder");
-        g.input("sample", ElementType.FLOAT, "batch", "channels", "height", "width");
-        Weights w = new Weights(g, c.seed(), ElementType.FLOAT);
-        Blocks b = new Blocks(g, w, "");
-        ConvBlocks cb = new ConvBlocks(b);
-        int ch = c.vaeChannels();
-        String h = cb.conv("sample", "encoder.conv_in", 3, ch, 3, 1, 1);
-        for (int i = 0; i < 3; i++) {
-            h = cb.conv(h, "encoder.down_blocks." + i + ".downsamplers.0.conv", ch, ch, 3, 2, new long[] {0, 0, 1, 1});
-        }
-        h = cb.resnet(h, "encoder.mid_block.resnets.0", ch, ch, null, 0, c.groups(), 1e-6);
-        h = cb.groupNormSilu(h, "encoder.conv_norm_out", ch, c.groups(), 1e-6);
-        h = cb.conv(h, "encoder.conv_out", ch, 2L * LATENT_CHANNELS, 3, 1, 1);
-        h = cb.conv(h, "quant_conv", 2L * LATENT_CHANNELS, 2L * LATENT_CHANNELS, 1, 1, 0);
-        String mean = b.slice(h, 1, 0, LATENT_CHANNELS);
-        b.opInto("Identity", mean, "latent_sample");
-        g.output("latent_sample", ElementType.FLOAT, "batch", (long) LATENT_CHANNELS, "latent_height", "latent_width");
-        return model(g, "genloom test kit: tiny VAE encoder (seeded random weights)");
+        return SdVariant.of(c).vae().encoder(ExportForm.of(Exporter.DIFFUSERS_SCRIPT), c.seed(), null);
     }
 
     // ---------------------------------------------------------------- configs
 
     /** {@code model_index.json} of {@code OnnxStableDiffusionPipeline}, without safety checker. */
     public static ObjectNode modelIndex() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("_class_name", "OnnxStableDiffusionPipeline");
-        o.put("_diffusers_version", DIFFUSERS_VERSION);
-        nullPair(o.putArray("feature_extractor"));
-        o.put("requires_safety_checker", false);
-        nullPair(o.putArray("safety_checker"));
-        o.putArray("scheduler").add("diffusers").add("PNDMScheduler");
-        o.putArray("text_encoder").add("diffusers").add("OnnxRuntimeModel");
-        o.putArray("tokenizer").add("transformers").add("CLIPTokenizer");
-        o.putArray("unet").add("diffusers").add("OnnxRuntimeModel");
-        o.putArray("vae_decoder").add("diffusers").add("OnnxRuntimeModel");
-        o.putArray("vae_encoder").add("diffusers").add("OnnxRuntimeModel");
-        return o;
-    }
-
-    private static void nullPair(ArrayNode a) {
-        a.addNull();
-        a.addNull();
+        return DiffusersConfigs.modelIndex(tiny());
     }
 
     /** {@code scheduler/scheduler_config.json}: Stable Diffusion 1.x's PNDMScheduler. */
     public static ObjectNode schedulerConfig() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("_class_name", "PNDMScheduler");
-        o.put("_diffusers_version", DIFFUSERS_VERSION);
-        o.put("beta_end", 0.012);
-        o.put("beta_schedule", "scaled_linear");
-        o.put("beta_start", 0.00085);
-        o.put("clip_sample", false);
-        o.put("num_train_timesteps", 1000);
-        o.put("prediction_type", "epsilon");
-        o.put("set_alpha_to_one", false);
-        o.put("skip_prk_steps", true);
-        o.put("steps_offset", 1);
-        o.put("timestep_spacing", "leading");
-        o.putNull("trained_betas");
-        return o;
+        return SchedulerPreset.PNDM_SD1.json();
     }
 
     private static void writeText(Path file, String text) {

@@ -2,6 +2,7 @@ package dev.genloom.zoo.testkit.lm;
 
 import dev.genloom.zoo.onnx.Attribute;
 import dev.genloom.zoo.onnx.ElementType;
+import dev.genloom.zoo.onnx.ExternalData;
 import dev.genloom.zoo.onnx.Graph;
 import dev.genloom.zoo.onnx.Tensor;
 import java.util.Arrays;
@@ -47,6 +48,7 @@ public final class Weights {
     private final long seed;
     private final ElementType storage;
     private final boolean quantized;
+    private final ExternalData external;
     private final Map<String, long[]> params = new HashMap<>();
     private final Map<String, String> constants = new HashMap<>();
     private long parameterCount;
@@ -61,6 +63,11 @@ public final class Weights {
     }
 
     private Weights(Graph graph, long seed, ElementType storage, boolean quantized) {
+        this(graph, seed, storage, quantized, null);
+    }
+
+    private Weights(Graph graph, long seed, ElementType storage, boolean quantized, ExternalData external) {
+        this.external = external;
         this.quantized = quantized;
         this.graph = Objects.requireNonNull(graph, "graph");
         if (storage != ElementType.FLOAT && storage != ElementType.FLOAT16) {
@@ -77,6 +84,17 @@ public final class Weights {
      */
     public static Weights quantized(Graph graph, long seed) {
         return new Weights(graph, seed, ElementType.FLOAT, true);
+    }
+
+    /**
+     * Weights whose parameters of {@link ExternalData#DEFAULT_THRESHOLD} bytes or more are written to
+     * {@code data} as they are made (the graph keeps references), so that a model of any size is
+     * built without its weights in memory. The same seed gives the same values as inline weights.
+     * With a {@linkplain ExternalData#discarding() discarding} sink the values are not even made:
+     * the parameter count is had for nothing.
+     */
+    public static Weights external(Graph graph, long seed, ElementType storage, ExternalData data) {
+        return new Weights(graph, seed, storage, false, Objects.requireNonNull(data, "external data"));
     }
 
     public ElementType storage() {
@@ -151,9 +169,18 @@ public final class Weights {
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("parameter " + name + " too large: " + Arrays.toString(shape));
         }
-        float[] values = random(name, (int) n, init, (float) scale);
         params.put(name, shape.clone());
         parameterCount += n;
+        if (external != null && external.takes(n * storage.byteSize())) {
+            float[] values = external.discards() ? null : random(name, (int) n, init, (float) scale);
+            String stored = storage == ElementType.FLOAT ? name : name + "_fp16";
+            graph.initializer(stored, external.appendFloats(values, shape, storage));
+            if (storage != ElementType.FLOAT) {
+                graph.node("Cast", stored, name, Attribute.of("to", ElementType.FLOAT.code())).name(name + "/cast");
+            }
+            return name;
+        }
+        float[] values = random(name, (int) n, init, (float) scale);
         if (storage == ElementType.FLOAT) {
             graph.initializer(name, Tensor.floats(values, shape));
         } else {
