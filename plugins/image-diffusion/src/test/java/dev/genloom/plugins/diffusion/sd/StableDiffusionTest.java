@@ -182,6 +182,18 @@ class StableDiffusionTest {
     }
 
     @Test
+    void notANumberIsCaughtAndToldWithWhatToTry() {
+        int n = 4 * (SIZE / 8) * (SIZE / 8);
+        float[] noise = new NoiseSource(7L).next(n);
+        noise[5] = Float.NaN;
+        GenloomException e = assertThrows(GenloomException.class, () -> sd.generateImage("a mountain",
+                small().latents(new Latents(new long[] {1, 4, SIZE / 8, SIZE / 8}, noise)).build()));
+        assertEquals(ErrorKind.RUN_FAILED, e.kind());
+        assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("step 1"), e.getMessage());
+        assertTrue(e.hint().contains("fp32") && e.hint().contains("scheduler"), e.hint());
+    }
+
+    @Test
     void previewsComeEveryKStepsAndTheLastIsThePicture() {
         List<DenoisingStep> steps = new ArrayList<>();
         Image image = sd.generateImage("a tree", small().scheduler("euler").steps(4).previewEvery(2).build(), steps::add);
