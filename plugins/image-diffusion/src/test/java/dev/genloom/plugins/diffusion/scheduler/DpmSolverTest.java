@@ -110,6 +110,35 @@ class DpmSolverTest {
     }
 
     @Test
+    void cosineScheduleKarrasTimestepsAreTruncated() {
+        // diffusers does not round them for squaredcos_cap_v2, but keeps them as int64
+        DpmSolverMultistepScheduler s = (DpmSolverMultistepScheduler) Schedulers.create("dpm++2m-karras",
+                Reference.config("{\"beta_schedule\": \"squaredcos_cap_v2\"}"), 20);
+        double[] abar = new double[1000];
+        double p = 1;
+        for (int t = 0; t < 1000; t++) {
+            double f1 = Math.pow(Math.cos((t / 1000.0 + 0.008) / 1.008 * Math.PI / 2), 2);
+            double f2 = Math.pow(Math.cos(((t + 1) / 1000.0 + 0.008) / 1.008 * Math.PI / 2), 2);
+            p *= 1 - Math.min(1 - f2 / f1, 0.999);
+            abar[t] = p;
+        }
+        double[] sig = s.sigmas();
+        double[] t = s.timesteps();
+        for (int i = 0; i < 20; i++) {
+            double log = Math.log(sig[i]);
+            int lo = 0;
+            while (lo < 998 && Math.log(Reference.sigma(abar[lo + 1])) <= log) {
+                lo++;
+            }
+            double a = Math.log(Reference.sigma(abar[lo]));
+            double b = Math.log(Reference.sigma(abar[lo + 1]));
+            double w = Math.max(0, Math.min(1, (a - log) / (a - b)));
+            assertEquals(Math.floor(lo + w), t[i], 0, "timestep " + i);
+        }
+        assertEquals(998, t[1], "diffusers gives 999, 998, 998, ...");
+    }
+
+    @Test
     void refusesTheAlgorithmsItDoesNotImplement() {
         GenloomException e = assertThrows(GenloomException.class, () -> Schedulers.create("dpm++2m",
                 Reference.sdBetas("DPMSolverMultistepScheduler").with("algorithm_type", "sde-dpmsolver++"), 20));
