@@ -404,6 +404,10 @@ final class BenchCommand implements Runnable {
                 description = "guidance for step counts above 1 (default: ${DEFAULT-VALUE}); 1 step runs unguided, as SD-Turbo")
         double guidance;
 
+        @Option(names = "--scheduler", defaultValue = "euler", paramLabel = "NAME",
+                description = "a scheduler that calls the UNet once per step, as the bare loop (default: ${DEFAULT-VALUE})")
+        String scheduler;
+
         @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "runs after the warm-up (default: ${DEFAULT-VALUE})")
         int repeats;
 
@@ -419,14 +423,14 @@ final class BenchCommand implements Runnable {
             try (Genloom genloom = root.open()) {
                 List<ImageBench.Row> rows = new ArrayList<>();
                 for (int s : steps) {
-                    rows.add(ImageBench.measure(genloom, model, size, size, s, s == 1 ? 0 : guidance, repeats));
+                    rows.add(ImageBench.measure(genloom, model, size, size, s, s == 1 ? 0 : guidance, scheduler, repeats));
                 }
                 String device = genloom.sessions().device();
                 int threads = genloom.config().intraOpThreads();
                 long rss = TextGenerationBench.peakRssMib();
                 if (root.json()) {
                     ObjectNode node = JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
-                            .put("intraOpThreads", threads).put("size", size).put("guidance", guidance)
+                            .put("intraOpThreads", threads).put("size", size).put("guidance", guidance).put("scheduler", scheduler)
                             .put("repeats", repeats);
                     ArrayNode a = node.putArray("runs");
                     for (ImageBench.Row r : rows) {
@@ -436,9 +440,9 @@ final class BenchCommand implements Runnable {
                     }
                     out.println(node.put("peakRssMib", rss).toPrettyString());
                 } else {
-                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %dx%d, guidance %.1f above 1 step, "
-                            + "median of %d%n", model, device, threads == 0 ? "default" : threads, size, size, guidance,
-                            repeats);
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %dx%d, %s, guidance %.1f above 1 step, "
+                            + "median of %d%n", model, device, threads == 0 ? "default" : threads, size, size, scheduler,
+                            guidance, repeats);
                     out.printf(Locale.ROOT, "%6s %12s %12s %12s %12s %9s%n", "steps", "s/image", "bare s/image",
                             "s/step", "bare s/step", "overhead");
                     for (ImageBench.Row r : rows) {
