@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -374,6 +375,18 @@ class StableDiffusionTest {
         GenloomException e2 = assertThrows(GenloomException.class, () -> i2i.transformImage(picture(SIZE, SIZE, 1)));
         assertTrue(e2.getMessage().contains("vae_encoder/model.onnx") && e2.getMessage().contains("image-to-image"),
                 e2.getMessage());
+    }
+
+    @Test
+    void aPartWhoseSignatureDoesNotFitIsRefusedNamingTheFileAndTheTensors() throws IOException {
+        Path folder = copy("sd-tiny", "sd-wrong-unet");
+        Files.copy(folder.resolve("vae_decoder/model.onnx"), folder.resolve("unet/model.onnx"),
+                StandardCopyOption.REPLACE_EXISTING);
+        GenloomException e = assertThrows(GenloomException.class, () -> host.model("sd-wrong-unet", TextToImage.class));
+        assertEquals(ErrorKind.MODEL_INCOMPATIBLE, e.kind());
+        assertTrue(e.getMessage().contains("unet/model.onnx") && e.getMessage().contains("a Stable Diffusion UNet")
+                && e.getMessage().contains("encoder_hidden_states") && e.getMessage().contains("latent_sample"),
+                e.getMessage());
     }
 
     @Test
