@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.media.Audio;
+import dev.genloom.api.ImageToImage;
 import dev.genloom.api.media.Image;
 import dev.genloom.cli.bench.EmbeddingBench;
 import dev.genloom.cli.bench.ImageBench;
@@ -13,9 +14,11 @@ import dev.genloom.cli.bench.OcrBench;
 import dev.genloom.cli.bench.PipelineOverhead;
 import dev.genloom.cli.bench.SpeechBench;
 import dev.genloom.cli.bench.TextGenerationBench;
+import dev.genloom.cli.bench.UpscaleBench;
 import dev.genloom.cli.bench.VisionBench;
 import dev.genloom.cli.io.Values;
 import dev.genloom.runtime.Genloom;
+import dev.genloom.spi.BareEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,18 +31,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Benchmarks (a harness, not tests).", subcommands = {BenchCommand.Pipeline.class, BenchCommand.Text.class,
         BenchCommand.Speech.class, BenchCommand.Embed.class,
-        BenchCommand.Vision.class, BenchCommand.Ocr.class, BenchCommand.ImageGeneration.class})
+        BenchCommand.Vision.class, BenchCommand.Ocr.class, BenchCommand.ImageGeneration.class, BenchCommand.Upscale.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech, embed, vision, ocr or image");
+        throw new ParameterException(spec.commandLine(), "give a benchmark: pipeline, text, speech, embed, vision, ocr, image or upscale");
     }
 
     /** What every benchmark shares: the root command's options and the output. */
@@ -404,6 +408,10 @@ final class BenchCommand implements Runnable {
                 description = "guidance for step counts above 1 (default: ${DEFAULT-VALUE}); 1 step runs unguided, as SD-Turbo")
         double guidance;
 
+        @Option(names = "--scheduler", defaultValue = "euler", paramLabel = "NAME",
+                description = "a scheduler that calls the UNet once per step, as the bare loop (default: ${DEFAULT-VALUE})")
+        String scheduler;
+
         @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "runs after the warm-up (default: ${DEFAULT-VALUE})")
         int repeats;
 
@@ -419,14 +427,14 @@ final class BenchCommand implements Runnable {
             try (Genloom genloom = root.open()) {
                 List<ImageBench.Row> rows = new ArrayList<>();
                 for (int s : steps) {
-                    rows.add(ImageBench.measure(genloom, model, size, size, s, s == 1 ? 0 : guidance, repeats));
+                    rows.add(ImageBench.measure(genloom, model, size, size, s, s == 1 ? 0 : guidance, scheduler, repeats));
                 }
                 String device = genloom.sessions().device();
                 int threads = genloom.config().intraOpThreads();
                 long rss = TextGenerationBench.peakRssMib();
                 if (root.json()) {
                     ObjectNode node = JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
-                            .put("intraOpThreads", threads).put("size", size).put("guidance", guidance)
+                            .put("intraOpThreads", threads).put("size", size).put("guidance", guidance).put("scheduler", scheduler)
                             .put("repeats", repeats);
                     ArrayNode a = node.putArray("runs");
                     for (ImageBench.Row r : rows) {
@@ -436,14 +444,78 @@ final class BenchCommand implements Runnable {
                     }
                     out.println(node.put("peakRssMib", rss).toPrettyString());
                 } else {
-                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %dx%d, guidance %.1f above 1 step, "
-                            + "median of %d%n", model, device, threads == 0 ? "default" : threads, size, size, guidance,
-                            repeats);
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %dx%d, %s, guidance %.1f above 1 step, "
+                            + "median of %d%n", model, device, threads == 0 ? "default" : threads, size, size, scheduler,
+                            guidance, repeats);
                     out.printf(Locale.ROOT, "%6s %12s %12s %12s %12s %9s%n", "steps", "s/image", "bare s/image",
                             "s/step", "bare s/step", "overhead");
                     for (ImageBench.Row r : rows) {
                         out.printf(Locale.ROOT, "%6d %12.3f %12.3f %12.3f %12.3f %+8.1f%%%n", r.steps(), r.seconds(),
                                 r.bareSeconds(), r.secondsPerStep(), r.bareSecondsPerStep(), 100 * r.overhead());
+                    }
+                    out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "upscale", description = "Image-to-image upscaling: seconds per picture, tiled as the model "
+            + "is loaded, against a bare ONNX Runtime run of the same file on the whole picture in the same process.")
+    static final class Upscale extends Run {
+
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+                description = "an upscaler (e.g. ../shared/models/esrgan-slim-x4)")
+        String model;
+
+        @Option(names = "--image", paramLabel = "FILE", description = "the picture (default: a synthetic --size one)")
+        Path image;
+
+        @Option(names = "--size", defaultValue = "512", paramLabel = "PX",
+                description = "side of the synthetic picture (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--tile", defaultValue = "256", split = ",", paramLabel = "PX",
+                description = "tile sizes, each timed on its own (default: ${DEFAULT-VALUE})")
+        int[] tiles;
+
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "runs after the warm-up (default: ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            GenloomCli root = root();
+            PrintWriter out = out();
+            try (Genloom genloom = root.open()) {
+                Image picture = image != null ? Image.read(image, genloom.config().maxImagePixels())
+                        : VisionBench.synthetic(1, size, size).get(0);
+                List<UpscaleBench.Figures> rows = new ArrayList<>();
+                try (BareEncoder bare = genloom.bareEncoder(model)) {
+                    for (int tile : tiles) {
+                        ImageToImage m = (ImageToImage) genloom.model(model, null, Map.of("tile", tile));
+                        rows.add(UpscaleBench.measure(m, bare, picture, 1, repeats));
+                    }
+                }
+                String device = genloom.sessions().device();
+                int threads = genloom.config().intraOpThreads();
+                long rss = TextGenerationBench.peakRssMib();
+                if (root.json()) {
+                    ObjectNode node = JsonNodeFactory.instance.objectNode().put("model", model).put("device", device)
+                            .put("intraOpThreads", threads).put("width", picture.width()).put("height", picture.height())
+                            .put("repeats", repeats);
+                    ArrayNode a = node.putArray("tiles");
+                    for (int i = 0; i < rows.size(); i++) {
+                        UpscaleBench.Figures f = rows.get(i);
+                        a.addObject().put("tile", tiles[i]).put("tiles", f.tiles()).put("seconds", f.upscaleSeconds())
+                                .put("bareSeconds", f.bareSeconds()).put("ratio", f.ratio());
+                    }
+                    out.println(node.put("peakRssMib", rss).toPrettyString());
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %s, intra-op threads %s, %dx%d picture, median of %d%n", model,
+                            device, threads == 0 ? "default" : threads, picture.width(), picture.height(), repeats);
+                    for (int i = 0; i < rows.size(); i++) {
+                        out.printf(Locale.ROOT, "tile %d: %s%n", tiles[i], rows.get(i));
                     }
                     out.printf(Locale.ROOT, "peak RSS %d MiB%n", rss);
                 }

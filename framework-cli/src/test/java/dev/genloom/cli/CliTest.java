@@ -69,7 +69,7 @@ class CliTest {
         assertTrue(echo.get("path").asText().endsWith("genloom-plugin-echo.jar"));
         List<String> tasks = new ArrayList<>();
         echo.get("families").get(0).get("tasks").forEach(t -> tasks.add(t.asText()));
-        assertEquals(List.of("text-to-text", "text-to-image", "speech-to-text", "image-to-text", "text-to-audio",
+        assertEquals(List.of("text-to-text", "text-to-image", "image-to-image", "speech-to-text", "image-to-text", "text-to-audio",
                 "text-embedding", "image-embedding"), tasks);
     }
 

@@ -51,7 +51,7 @@ class CliUsageTest {
     @Test
     void everyCommandPrintsItsUsageAndExitsZero() {
         List<List<String>> commands = commands();
-        assertEquals(24, commands.size(), commands.toString()); // 16 under genloom, pipeline validate, 7 benchmarks
+        assertEquals(25, commands.size(), commands.toString()); // 16 under genloom, pipeline validate, 8 benchmarks
         for (List<String> command : commands) {
             for (String flag : List.of("--help", "-h")) {
                 List<String> args = new ArrayList<>(command);

@@ -34,12 +34,17 @@ public final class ImageBench {
     private ImageBench() {
     }
 
-    /** Times {@code repeats} pictures of {@code width x height} at {@code steps} steps, framework and bare. */
+    /**
+     * Times {@code repeats} pictures of {@code width x height} at {@code steps} steps, framework and bare.
+     *
+     * @param scheduler one that calls the UNet once per step, as the bare loop does ({@code euler},
+     *                  {@code ddim}, ...; not {@code pndm}, which calls it {@code steps + 1} times)
+     */
     public static Row measure(Genloom genloom, String model, int width, int height, int steps, double guidance,
-                              int repeats) {
+                              String scheduler, int repeats) {
         TextToImage m = genloom.model(model, TextToImage.class);
         ImageOptions options = ImageOptions.builder().size(width, height).steps(steps).guidanceScale(guidance)
-                .seed(1L).build();
+                .scheduler(scheduler).seed(1L).build();
         boolean guided = guidance > 1;
         int n = Math.max(1, repeats);
         double[] total = new double[n];

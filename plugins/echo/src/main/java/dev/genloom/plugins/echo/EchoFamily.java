@@ -2,6 +2,7 @@ package dev.genloom.plugins.echo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genloom.api.ImageEmbedder;
+import dev.genloom.api.ImageToImage;
 import dev.genloom.api.ImageToText;
 import dev.genloom.api.Model;
 import dev.genloom.api.SpeechToText;
@@ -42,7 +43,7 @@ public final class EchoFamily implements ModelFamily {
 
     @Override
     public Set<Class<? extends Model>> modalities() {
-        return Set.of(TextToText.class, TextToImage.class, SpeechToText.class, ImageToText.class, TextToAudio.class,
+        return Set.of(TextToText.class, TextToImage.class, ImageToImage.class, SpeechToText.class, ImageToText.class, TextToAudio.class,
                 TextEmbedder.class, ImageEmbedder.class);
     }
 

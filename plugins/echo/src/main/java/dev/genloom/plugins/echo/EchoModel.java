@@ -6,6 +6,8 @@ import dev.genloom.api.Generation;
 import dev.genloom.api.ImageEmbedder;
 import dev.genloom.api.ImageOptions;
 import dev.genloom.api.ImageText;
+import dev.genloom.api.ImageToImage;
+import dev.genloom.api.ImageToImageOptions;
 import dev.genloom.api.ImageToText;
 import dev.genloom.api.ImageToTextOptions;
 import dev.genloom.api.SegmentListener;
@@ -28,18 +30,20 @@ import java.util.List;
 /**
  * One echo model folder as the host sees it: one model that offers every modality, each call
  * handed to the small class of its modality ({@link EchoTextToText}, {@link EchoTextToImage},
+ * {@link EchoImageToImage},
  * {@link EchoSpeechToText}, {@link EchoImageToText}, {@link EchoTextToAudio},
  * {@link EchoTextEmbedder}, {@link EchoImageEmbedder}), all on one {@link EchoSession}. The host
  * asks a loaded model for a modality by its interface ({@code genloom.model(name, TextToText.class)}),
  * so a family whose folders offer several returns one object that implements them all.
  */
-final class EchoModel extends EchoPart implements TextToText, TextToImage, SpeechToText, ImageToText, TextToAudio,
+final class EchoModel extends EchoPart implements TextToText, TextToImage, ImageToImage, SpeechToText, ImageToText, TextToAudio,
         TextEmbedder, ImageEmbedder {
 
     private final TextToText textToText;
     private final TextToImage textToImage;
     private final SpeechToText speechToText;
     private final ImageToText imageToText;
+    private final ImageToImage imageToImage;
     private final TextToAudio textToAudio;
     private final TextEmbedder textEmbedder;
     private final ImageEmbedder imageEmbedder;
@@ -51,6 +55,7 @@ final class EchoModel extends EchoPart implements TextToText, TextToImage, Speec
         this.textToImage = new EchoTextToImage(session);
         this.speechToText = new EchoSpeechToText(session);
         this.imageToText = new EchoImageToText(session);
+        this.imageToImage = new EchoImageToImage(session);
         this.textToAudio = new EchoTextToAudio(session);
         this.textEmbedder = new EchoTextEmbedder(session);
         this.imageEmbedder = new EchoImageEmbedder(session);
@@ -64,6 +69,11 @@ final class EchoModel extends EchoPart implements TextToText, TextToImage, Speec
     @Override
     public List<Image> generateImages(String prompt, ImageOptions options, StepListener listener) {
         return textToImage.generateImages(prompt, options, listener);
+    }
+
+    @Override
+    public Image transformImage(Image image, ImageToImageOptions options, StepListener listener) {
+        return imageToImage.transformImage(image, options, listener);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.genloom.api.EmbeddingOptions;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.ImageEmbedder;
 import dev.genloom.api.ImageOptions;
+import dev.genloom.api.ImageToImage;
 import dev.genloom.api.ImageToText;
 import dev.genloom.api.ImageToTextOptions;
 import dev.genloom.api.Model;
@@ -159,7 +160,7 @@ class EchoModalitiesTest {
             for (Class<? extends Model> modality : family.modalities()) {
                 assertTrue(modality.isInstance(model), "offers " + modality.getSimpleName());
             }
-            assertEquals(7, family.modalities().size());
+            assertEquals(8, family.modalities().size());
             assertEquals("echo-tiny", model.info().name());
 
             assertEquals("the quick brown", ((TextToText) model).generate("the quick brown fox",
@@ -169,6 +170,10 @@ class EchoModalitiesTest {
             Image field = ((TextToImage) model).generateImage("a green field", ImageOptions.builder().size(16, 16).build());
             assertEquals("a green meadow", ((ImageToText) model).describe(field,
                     ImageToTextOptions.builder().labels("a red barn", "a green meadow").build()).text());
+            Image mirrored = ((ImageToImage) model).transformImage(field);
+            for (int x = 0; x < 16; x++) {
+                assertEquals(field.rgbAt(15 - x, 3), mirrored.rgbAt(x, 3), "column " + x + " mirrored");
+            }
             Embedding a = ((TextEmbedder) model).embedText("a red fox");
             assertEquals(1.0, a.norm(), 1e-6);
             assertEquals(24, ((ImageEmbedder) model).embedImage(field, EmbeddingOptions.defaults()).dimension());

@@ -100,7 +100,6 @@ public final class DiffusersConfigs {
         o.put("out_channels", StableDiffusionModel.LATENT_CHANNELS);
         if (s.textTime()) {
             o.put("projection_class_embeddings_input_dim", s.projectionDim() + UNetSpec.TIME_IDS * s.additionTimeEmbedDim());
-            o.put("text_encoder_projection_dim", s.projectionDim());
         } else {
             o.putNull("projection_class_embeddings_input_dim");
         }

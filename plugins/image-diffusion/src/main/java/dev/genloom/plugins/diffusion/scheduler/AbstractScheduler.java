@@ -19,11 +19,11 @@ abstract class AbstractScheduler implements Scheduler {
         this.timesteps = timesteps;
     }
 
-    /** Refuses a step count below 1 or above the training timesteps. */
-    static void checkSteps(String name, int steps, int trainSteps) {
-        if (steps < 1 || steps > trainSteps) {
+    /** Refuses a step count below 1 or above what the scheduler can pick from the training timesteps. */
+    static void checkSteps(String name, int steps, int max) {
+        if (steps < 1 || steps > max) {
             throw GenloomException.invalidInput("The " + name + " scheduler cannot run " + steps + " steps",
-                    "Use from 1 to " + trainSteps + " steps (the model's num_train_timesteps)");
+                    "Use from 1 to " + max + " steps");
         }
     }
 

@@ -95,8 +95,10 @@ final class DpmSolverMultistepScheduler extends AbstractScheduler {
         if (karras) {
             sigmas = NoiseSchedule.karras(schedule.sigma(trainSteps - 1), schedule.sigma(0), steps);
             timesteps = schedule.timestepsOf(sigmas);
-            if (cfg.choice(ConfigKey.BETA_SCHEDULE, BetaSchedule.class) != BetaSchedule.SQUAREDCOS_CAP_V2) {
-                timesteps = Timesteps.rounded(timesteps);
+            // diffusers rounds them (except for the cosine schedule), then keeps them as int64: truncated
+            boolean round = cfg.choice(ConfigKey.BETA_SCHEDULE, BetaSchedule.class) != BetaSchedule.SQUAREDCOS_CAP_V2;
+            for (int i = 0; i < timesteps.length; i++) {
+                timesteps[i] = round ? Math.rint(timesteps[i]) : Math.floor(timesteps[i]);
             }
         } else {
             sigmas = schedule.sigmasAt(timesteps);

@@ -26,8 +26,8 @@ final class EulerAncestralScheduler extends SigmaScheduler {
         if (cfg.predictionType() == PredictionType.SAMPLE) {
             throw cfg.unsupported(ConfigKey.PREDICTION_TYPE, "euler-a", "\"epsilon\" and \"v_prediction\", as diffusers");
         }
-        double[][] plan = interpolated(NoiseSchedule.of(cfg, true, true), cfg, steps, false, null, null);
-        return new EulerAncestralScheduler(plan[0], NoiseSchedule.append(plan[1], 0), cfg);
+        Plan plan = interpolated(NoiseSchedule.of(cfg, true, true), cfg, steps, false, null, null);
+        return new EulerAncestralScheduler(plan.timesteps(), NoiseSchedule.append(plan.sigmas(), 0), cfg);
     }
 
     @Override

@@ -21,8 +21,8 @@ final class EulerScheduler extends SigmaScheduler {
             ConfigKey.RESCALE_BETAS_ZERO_SNR, false,
             ConfigKey.FINAL_SIGMAS_TYPE, FinalSigmas.ZERO);
 
-    private EulerScheduler(double[][] plan, SchedulerConfig cfg) {
-        super("euler", plan[0], plan[1], cfg.choice(ConfigKey.TIMESTEP_SPACING, TimestepSpacing.class),
+    private EulerScheduler(double[] timesteps, double[] sigmas, SchedulerConfig cfg) {
+        super("euler", timesteps, sigmas, cfg.choice(ConfigKey.TIMESTEP_SPACING, TimestepSpacing.class),
                 cfg.predictionType());
     }
 
@@ -35,19 +35,19 @@ final class EulerScheduler extends SigmaScheduler {
         cfg.requireNeutral(ConfigKey.USE_EXPONENTIAL_SIGMAS, false, "euler");
         cfg.requireNeutral(ConfigKey.USE_BETA_SIGMAS, false, "euler");
         NoiseSchedule schedule = NoiseSchedule.of(cfg, true, true);
-        double[][] plan = interpolated(schedule, cfg, steps, cfg.flag(ConfigKey.USE_KARRAS_SIGMAS),
+        Plan plan = interpolated(schedule, cfg, steps, cfg.flag(ConfigKey.USE_KARRAS_SIGMAS),
                 cfg.optional(ConfigKey.SIGMA_MIN), cfg.optional(ConfigKey.SIGMA_MAX));
         double last = cfg.choice(ConfigKey.FINAL_SIGMAS_TYPE, FinalSigmas.class) == FinalSigmas.SIGMA_MIN
                 ? schedule.sigma(0) : 0;
-        double[] sigmas = NoiseSchedule.append(plan[1], last);
-        double[] timesteps = plan[0];
+        double[] sigmas = NoiseSchedule.append(plan.sigmas(), last);
+        double[] timesteps = plan.timesteps();
         if (cfg.word(ConfigKey.TIMESTEP_TYPE).equals("continuous") && cfg.predictionType() == PredictionType.V_PREDICTION) {
             timesteps = new double[steps];
             for (int i = 0; i < steps; i++) {
                 timesteps[i] = 0.25 * Math.log(sigmas[i]);
             }
         }
-        return new EulerScheduler(new double[][] {timesteps, sigmas}, cfg);
+        return new EulerScheduler(timesteps, sigmas, cfg);
     }
 
     @Override

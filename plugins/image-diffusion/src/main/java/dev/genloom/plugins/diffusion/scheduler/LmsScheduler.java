@@ -11,6 +11,11 @@ import java.util.Map;
  * combined with coefficients that integrate their Lagrange basis polynomials (in sigma) from this
  * step's sigma to the next one's; the first steps of a run use the history it has. Honours
  * {@code use_karras_sigmas}; ends at sigma 0.
+ *
+ * <p>One deliberate difference: diffusers takes the order from the step index, so an
+ * image-to-image run that starts part way combines the coefficients of order 4 with the one or
+ * two derivatives it has (their sum is then not the step's length). Here the order is that of the
+ * history, which is the same for a run from step 0 and a proper multistep start otherwise.
  */
 final class LmsScheduler extends SigmaScheduler {
     static final String CLASS = "LMSDiscreteScheduler";
@@ -38,9 +43,9 @@ final class LmsScheduler extends SigmaScheduler {
         checkSteps("lms", steps, cfg.integer(ConfigKey.NUM_TRAIN_TIMESTEPS));
         cfg.requireNeutral(ConfigKey.USE_EXPONENTIAL_SIGMAS, false, "lms");
         cfg.requireNeutral(ConfigKey.USE_BETA_SIGMAS, false, "lms");
-        double[][] plan = interpolated(NoiseSchedule.of(cfg, false, false), cfg, steps,
+        Plan plan = interpolated(NoiseSchedule.of(cfg, false, false), cfg, steps,
                 cfg.flag(ConfigKey.USE_KARRAS_SIGMAS), null, null);
-        return new LmsScheduler(plan[0], NoiseSchedule.append(plan[1], 0), cfg);
+        return new LmsScheduler(plan.timesteps(), NoiseSchedule.append(plan.sigmas(), 0), cfg);
     }
 
     /**

@@ -23,14 +23,18 @@ abstract class SigmaScheduler extends AbstractScheduler {
         this.initNoiseSigma = spacing == TimestepSpacing.LEADING ? Math.sqrt(max * max + 1) : max;
     }
 
+    /** A run's timesteps and their sigmas, before the final sigma is appended. */
+    record Plan(double[] timesteps, double[] sigmas) {
+    }
+
     /**
      * The timesteps (as float32, like diffusers) of a run and their sigmas, interpolated linearly
      * in the training sigmas; with Karras sigmas, rho-7 spaced between {@code sigmaMax} and
      * {@code sigmaMin} (null: the first and last interpolated ones) and the timesteps taken back
-     * from them. The final sigma is not yet appended.
+     * from them.
      */
-    static double[][] interpolated(NoiseSchedule schedule, SchedulerConfig cfg, int steps, boolean karras,
-                                   Object sigmaMin, Object sigmaMax) {
+    static Plan interpolated(NoiseSchedule schedule, SchedulerConfig cfg, int steps, boolean karras,
+                             Object sigmaMin, Object sigmaMax) {
         double[] t = Timesteps.float32(Timesteps.of(cfg.choice(ConfigKey.TIMESTEP_SPACING, TimestepSpacing.class),
                 cfg.integer(ConfigKey.NUM_TRAIN_TIMESTEPS), steps, cfg.integer(ConfigKey.STEPS_OFFSET)));
         double[] s = schedule.sigmasAt(t);
@@ -40,7 +44,7 @@ abstract class SigmaScheduler extends AbstractScheduler {
             s = NoiseSchedule.karras(max, min, steps);
             t = Timesteps.float32(schedule.timestepsOf(s));
         }
-        return new double[][] {t, s};
+        return new Plan(t, s);
     }
 
     @Override

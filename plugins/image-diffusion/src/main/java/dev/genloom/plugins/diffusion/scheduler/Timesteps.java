@@ -52,7 +52,11 @@ final class Timesteps {
         return out;
     }
 
-    /** {@code round(start - i * ratio) - 1} for i from 0 to count - 1. */
+    /**
+     * {@code round(start - i * ratio) - 1} for i from 0 to count - 1. (numpy's
+     * {@code arange(start, 0, -ratio)} that diffusers uses has one value more for some step counts,
+     * 61 of 1000 for instance, the last being -1; a run here always has the steps asked for.)
+     */
     static double[] trailing(double start, double ratio, int count) {
         double[] out = new double[count];
         for (int i = 0; i < count; i++) {

@@ -45,8 +45,9 @@ abstract class ValueKind {
             Object read(JsonNode node) throws BadValue {
                 double v = node.isNumber() ? node.doubleValue() : Double.NaN;
                 if (Double.isNaN(v) || v < min || v > max || (minOpen && v == min)) {
-                    throw new BadValue("a number " + (minOpen ? "above " : "from ") + min + (max
-                            == Double.POSITIVE_INFINITY ? "" : " to " + max));
+                    String low = min == Double.NEGATIVE_INFINITY ? "" : (minOpen ? " above " : " from ") + min;
+                    String high = max >= Double.MAX_VALUE ? "" : (low.isEmpty() ? " up to " : " and at most ") + max;
+                    throw new BadValue("a number" + low + high);
                 }
                 return v;
             }

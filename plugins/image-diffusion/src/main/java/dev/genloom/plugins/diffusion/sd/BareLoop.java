@@ -21,10 +21,10 @@ import java.util.SplittableRandom;
 
 /**
  * The baseline of {@code genloom bench image}: the folder's text encoder, UNet and VAE decoder in
- * plain ONNX Runtime sessions, fed tensors made beforehand (fixed token ids, random latents; the
- * UNet's text and any further input, SDXL's or LCM's, as zeros of its declared size, which costs
- * the UNet as much as real values do), the text encoder run as often as the framework runs it
- * (once per prompt, negative included), the latents moved by one
+ * plain ONNX Runtime sessions, fed tensors made beforehand (fixed token ids, random latents; any
+ * further UNet input, SDXL's or LCM's, as zeros of its declared size), the text encoder run as
+ * often as the framework runs it (once per prompt, negative included) and its hidden states fed to
+ * the UNet (SD 1.x and 2.x; zeros for SDXL's two encoders), the latents moved by one
  * multiply-add per value between UNet calls. It reads names and element types from the sessions
  * and nothing else of the framework.
  */
@@ -78,6 +78,8 @@ final class BareLoop implements BareDenoiser {
         private final List<OnnxTensor> opened = new ArrayList<>();
         private final OnnxTensor ids;
         private final String idsName;
+        /** SDXL's UNet attends to two encoders' states: there the text input stays zeros. */
+        private final boolean sdxl;
 
         Prepared(int h, int w, int steps, boolean guided) throws OrtException {
             this.steps = steps;
@@ -95,6 +97,7 @@ final class BareLoop implements BareDenoiser {
             }
             TensorInfo t = (TensorInfo) in.get(Unet.TIMESTEP).getInfo();
             this.timestepType = t.type;
+            this.sdxl = in.containsKey(Unet.TEXT_EMBEDS);
             this.timestepShape = t.getShape().length == 0 ? new long[0] : new long[] {t.getShape()[0] > 0 ? t.getShape()[0] : rows};
             Map.Entry<String, NodeInfo> idsInput = text.getInputInfo().entrySet().iterator().next();
             this.idsName = idsInput.getKey();
@@ -133,10 +136,22 @@ final class BareLoop implements BareDenoiser {
             try {
                 long t0 = System.nanoTime();
                 int encodes = rows == 2 || batchOne ? 2 : 1;
+                float[] hidden = null;
                 for (int i = 0; i < encodes; i++) {
                     try (OrtSession.Result r = text.run(Map.of(idsName, ids))) {
-                        r.get(0);
+                        hidden = Tensors.toFloats((OnnxTensor) r.get(0));
                     }
+                }
+                // the UNet attends to what the text encoder gave, as in a real run
+                TensorInfo textInfo = (TensorInfo) unet.getInputInfo().get(Unet.TEXT).getInfo();
+                long[] textShape = fixed.get(Unet.TEXT).getInfo().getShape();
+                if (!sdxl && hidden.length * textShape[0] == fixed.get(Unet.TEXT).getInfo().getNumElements()) {
+                    float[] rowsOfText = new float[hidden.length * (int) textShape[0]];
+                    for (int r = 0; r < textShape[0]; r++) {
+                        System.arraycopy(hidden, 0, rowsOfText, r * hidden.length, hidden.length);
+                    }
+                    OnnxTensor t = keep(Tensors.floats(env, rowsOfText, textShape, textInfo.type));
+                    fixed.put(Unet.TEXT, t);
                 }
                 long t1 = System.nanoTime();
                 float[] x = latents.clone();

@@ -1,6 +1,7 @@
 package dev.genloom.plugins.diffusion.sd;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.genloom.api.GenloomException;
 import dev.genloom.plugins.diffusion.scheduler.Scheduler;
 import dev.genloom.plugins.diffusion.scheduler.SchedulerConfig;
 import dev.genloom.plugins.diffusion.scheduler.Schedulers;
@@ -48,8 +49,9 @@ final class SchedulerChoice {
 
     /** Refuses a name that is no scheduler, listing the names; null is the default. */
     void check(String name) {
-        if (name != null) {
-            Schedulers.create(name, config, 1);
+        if (name != null && Schedulers.canonicalName(name).isEmpty()) {
+            throw GenloomException.invalidInput("there is no scheduler '" + name + "'; schedulers are "
+                    + String.join(", ", Schedulers.names()), "pick one of those names (--scheduler NAME)");
         }
     }
 

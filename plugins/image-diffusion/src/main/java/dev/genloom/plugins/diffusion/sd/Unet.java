@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.onnx.Signature;
@@ -159,7 +160,11 @@ final class Unet implements AutoCloseable {
                 return Tensors.toFloats((OnnxTensor) r.get(output).orElseThrow());
             }
         } catch (OrtException e) {
-            throw GenloomException.runFailed("the UNet " + file + " failed at timestep " + t + ": " + e.getMessage(), e);
+            String hint = height % 8 != 0 || width % 8 != 0
+                    ? "most UNet exports halve the latents three times: give a width and height that are multiples of 64"
+                    : null;
+            throw new GenloomException(ErrorKind.RUN_FAILED, "the UNet " + file + " failed at timestep " + t + " on "
+                    + width * 8 + "x" + height * 8 + " pixels: " + e.getMessage(), hint, e);
         }
     }
 

@@ -101,7 +101,7 @@ public final class UpscalerFamily implements ModelFamily {
 
     /**
      * The graph run directly in ONNX Runtime on a whole picture, untiled: the baseline of
-     * {@link UpscaleBench} and the image benchmark.
+     * {@code genloom bench upscale}.
      */
     @Override
     public Optional<BareEncoder> bareEncoder(ModelContext context) {

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,6 +180,18 @@ class StableDiffusionTest {
         GenloomException e = assertThrows(GenloomException.class, () -> sd.generateImage("x", small()
                 .latents(new Latents(new long[] {1, 4, 2, 2}, new float[16])).build()));
         assertTrue(e.getMessage().contains("must be [1, 4, 4, 4]"), e.getMessage());
+    }
+
+    @Test
+    void notANumberIsCaughtAndToldWithWhatToTry() {
+        int n = 4 * (SIZE / 8) * (SIZE / 8);
+        float[] noise = new NoiseSource(7L).next(n);
+        noise[5] = Float.NaN;
+        GenloomException e = assertThrows(GenloomException.class, () -> sd.generateImage("a mountain",
+                small().latents(new Latents(new long[] {1, 4, SIZE / 8, SIZE / 8}, noise)).build()));
+        assertEquals(ErrorKind.RUN_FAILED, e.kind());
+        assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("step 1"), e.getMessage());
+        assertTrue(e.hint().contains("fp32") && e.hint().contains("scheduler"), e.hint());
     }
 
     @Test
@@ -362,6 +375,18 @@ class StableDiffusionTest {
         GenloomException e2 = assertThrows(GenloomException.class, () -> i2i.transformImage(picture(SIZE, SIZE, 1)));
         assertTrue(e2.getMessage().contains("vae_encoder/model.onnx") && e2.getMessage().contains("image-to-image"),
                 e2.getMessage());
+    }
+
+    @Test
+    void aPartWhoseSignatureDoesNotFitIsRefusedNamingTheFileAndTheTensors() throws IOException {
+        Path folder = copy("sd-tiny", "sd-wrong-unet");
+        Files.copy(folder.resolve("vae_decoder/model.onnx"), folder.resolve("unet/model.onnx"),
+                StandardCopyOption.REPLACE_EXISTING);
+        GenloomException e = assertThrows(GenloomException.class, () -> host.model("sd-wrong-unet", TextToImage.class));
+        assertEquals(ErrorKind.MODEL_INCOMPATIBLE, e.kind());
+        assertTrue(e.getMessage().contains("unet/model.onnx") && e.getMessage().contains("a Stable Diffusion UNet")
+                && e.getMessage().contains("encoder_hidden_states") && e.getMessage().contains("latent_sample"),
+                e.getMessage());
     }
 
     @Test

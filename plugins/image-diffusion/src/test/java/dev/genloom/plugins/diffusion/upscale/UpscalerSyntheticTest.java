@@ -5,6 +5,7 @@ import dev.genloom.api.GenloomException;
 import dev.genloom.api.ImageToImage;
 import dev.genloom.api.ImageToImageOptions;
 import dev.genloom.api.media.Image;
+import dev.genloom.cli.bench.UpscaleBench;
 import dev.genloom.runtime.Genloom;
 import dev.genloom.spi.BareEncoder;
 import org.junit.jupiter.api.AfterAll;

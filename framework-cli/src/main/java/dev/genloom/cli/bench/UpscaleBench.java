@@ -1,4 +1,4 @@
-package dev.genloom.plugins.diffusion.upscale;
+package dev.genloom.cli.bench;
 
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.ImageToImage;
@@ -7,16 +7,16 @@ import dev.genloom.api.StepListener;
 import dev.genloom.api.media.Image;
 import dev.genloom.spi.BareEncoder;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The benchmark of an upscaler: the family's whole {@code transformImage} (pixels to tensor, tiles,
- * blending, bytes) against a bare ONNX Runtime run of the same file on the same picture, untiled,
- * its input tensor made beforehand ({@link UpscalerFamily#bareEncoder}). Each side runs
- * {@code warmup} times untimed, then {@code repeats} times; the figures are medians. Both must
- * come from one host (the same sessions settings: device, threads).
+ * The benchmark of an upscaler ({@code genloom bench upscale}): the family's whole
+ * {@code transformImage} (pixels to tensor, tiles, blending, bytes) against a bare ONNX Runtime run
+ * of the same file on the same picture, untiled, its input tensor made beforehand (the family's
+ * {@code bareEncoder}). Each side runs {@code warmup} times untimed, then {@code repeats} times,
+ * alternating; the figures are medians. Both must come from one host (the same sessions settings:
+ * device, threads).
  */
 public final class UpscaleBench {
     private UpscaleBench() {
@@ -63,18 +63,18 @@ public final class UpscaleBench {
                 call.run();
             }
             for (int i = 0; i < repeats; i++) {
+                if (i % 2 == 1) {
+                    baseline[i] = call.run() / 1e9;
+                }
                 long start = System.nanoTime();
                 model.transformImage(picture, ImageToImageOptions.defaults(), count);
                 family[i] = (System.nanoTime() - start) / 1e9;
-                baseline[i] = call.run() / 1e9;
+                if (i % 2 == 0) {
+                    baseline[i] = call.run() / 1e9;
+                }
             }
         }
-        return new Figures(picture.width(), picture.height(), tiles[0], median(family), median(baseline));
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return new Figures(picture.width(), picture.height(), tiles[0], PipelineOverhead.median(family),
+                PipelineOverhead.median(baseline));
     }
 }
