@@ -27,8 +27,8 @@
 # encoder with CLIP's 49408-token table (SD4J pads with id 49407 and starts with 49406; the kit's own ids are
 # the first 576) and text_tokenizer/custom_op_cliptok.onnx, the kit's vocab and merges as the attributes
 # of onnxruntime-extensions' CLIPTokenizer operator (dev.genloom.zoo.testkit.diffusion.SideBySideFolder).
-# On a machine shared with builds, hold their lock while timing:
-#   flock /tmp/genloom-mvn.lock framework-cli/bench/sd4j-side-by-side.sh ...   (the script then skips its own)
+# On a machine shared with builds, hold their lock while timing, and say so (the script then takes it not again):
+#   flock /tmp/genloom-mvn.lock env SD4J_SBS_LOCKED=1 framework-cli/bench/sd4j-side-by-side.sh ...
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -108,7 +108,7 @@ steps_csv="$(echo $counts | tr ' ' ',')"
 echo "model $model ($folder), ${size}x${size}, steps $counts, guidance 7.5 above 1 step, Euler ancestral," \
   "intra-op threads $threads, ONNX Runtime $ort_version, median of $repeats after a warm-up" >&2
 GENLOOM_MODELS="$work/models" "$root/genloom" --threads "$threads" --json bench image -m "$folder" --size "$size" \
-  --steps "$steps_csv" --repeats "$repeats" 2>/dev/null > "$work/genloom.json"
+  --steps "$steps_csv" --scheduler euler-a --repeats "$repeats" 2>/dev/null > "$work/genloom.json"
 (cd "$work/run" && java -cp "$sd4j_cp" "$here/Sd4jBench.java" "$folder" "$size" "$steps_csv" 7.5 "$repeats" "$threads" \
   EULER_ANCESTRAL) > "$work/sd4j.txt"
 
