@@ -1,8 +1,11 @@
 package dev.genloom.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.api.DenoisingStep;
 import dev.genloom.api.StepListener;
+import dev.genloom.api.media.Image;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +59,21 @@ final class ImageSteps implements StepListener {
 
     List<Path> previews() {
         return previews;
+    }
+
+    /**
+     * What {@code --json} prints of a run: the file written, the seed, the size, the previews and
+     * the times ({@link #putTimings}).
+     */
+    ObjectNode json(Path file, long seed, Image image) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("file", file.toString());
+        json.put("seed", seed);
+        json.put("width", image.width()).put("height", image.height());
+        ArrayNode list = json.putArray("previews");
+        previews.forEach(p -> list.add(p.toString()));
+        putTimings(json);
+        return json;
     }
 
     /** The parts' times, in seconds, and the UNet's seconds per step. */

@@ -1,8 +1,5 @@
 package dev.genloom.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.api.ImageToImage;
 import dev.genloom.api.ImageToImageOptions;
 import dev.genloom.api.media.Image;
@@ -68,14 +65,7 @@ final class ImageToImageCommand extends ModelCommand implements Callable<Integer
             doing("writing " + output);
             result.writePng(output);
             if (root.json()) {
-                ObjectNode json = JsonNodeFactory.instance.objectNode();
-                json.put("file", output.toString());
-                json.put("seed", options.seed());
-                json.put("width", result.width()).put("height", result.height());
-                ArrayNode previews = json.putArray("previews");
-                steps.previews().forEach(p -> previews.add(p.toString()));
-                steps.putTimings(json);
-                out().println(json.toPrettyString());
+                out().println(steps.json(output, options.seed(), result).toPrettyString());
             } else {
                 out().println(output);
             }

@@ -1,7 +1,6 @@
 package dev.genloom.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genloom.api.ImageOptions;
 import dev.genloom.api.TextToImage;
@@ -74,15 +73,9 @@ final class TextToImageCommand extends ModelCommand implements Callable<Integer>
                 files.add(file);
             }
             if (root.json()) {
-                ObjectNode json = JsonNodeFactory.instance.objectNode();
+                ObjectNode json = steps.json(files.get(0), options.seed(), images.get(0));
                 ArrayNode list = json.putArray("files");
                 files.forEach(f -> list.add(f.toString()));
-                json.put("file", files.get(0).toString());
-                json.put("seed", options.seed());
-                json.put("width", images.get(0).width()).put("height", images.get(0).height());
-                ArrayNode previews = json.putArray("previews");
-                steps.previews().forEach(p -> previews.add(p.toString()));
-                steps.putTimings(json);
                 out().println(json.toPrettyString());
             } else {
                 files.forEach(out()::println);

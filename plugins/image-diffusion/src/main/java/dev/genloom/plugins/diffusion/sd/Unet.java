@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.spi.ModelContext;
+import dev.genloom.spi.Release;
 import dev.genloom.spi.onnx.Signature;
 import dev.genloom.spi.onnx.TensorSpec;
 import dev.genloom.spi.onnx.Tensors;
@@ -120,12 +121,7 @@ final class Unet implements AutoCloseable {
                     unet.timestepType, unet.timestepRank, channels, unet.fixedBatchOne ? "1" : "dynamic");
             return unet;
         } catch (RuntimeException e) {
-            try {
-                session.close();
-            } catch (OrtException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
+            throw Release.after(e, session);
         }
     }
 

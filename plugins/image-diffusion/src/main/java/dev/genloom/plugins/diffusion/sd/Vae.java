@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.genloom.api.GenloomException;
 import dev.genloom.spi.ModelContext;
+import dev.genloom.spi.Release;
 import dev.genloom.spi.onnx.Signature;
 import dev.genloom.spi.onnx.TensorSpec;
 import dev.genloom.spi.onnx.Tensors;
@@ -67,12 +68,7 @@ final class Vae implements AutoCloseable {
             String out = sig.outputs().keySet().iterator().next();
             return new Vae(part, session, ctx.sessions().environment(), file, inputName, out, sig.input(inputName).type);
         } catch (RuntimeException e) {
-            try {
-                session.close();
-            } catch (OrtException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
+            throw Release.after(e, session);
         }
     }
 
