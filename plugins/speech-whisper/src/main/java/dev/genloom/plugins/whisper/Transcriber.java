@@ -5,18 +5,14 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.platform.Fp16Conversions;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.Segment;
 import dev.genloom.api.SegmentListener;
 import dev.genloom.plugins.whisper.features.LogMelSpectrogram;
 import dev.genloom.plugins.whisper.features.LogMelWindows;
 import dev.genloom.spi.Tokenizer;
+import dev.genloom.spi.onnx.Tensors;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -330,18 +326,7 @@ final class Transcriber {
     private OrtSession.Result encode(float[] mel, Clock clock) throws OrtException {
         long start = System.nanoTime();
         long[] shape = {1, features.mels(), features.frames()};
-        OnnxTensor input;
-        if (graph.featureType == OnnxJavaType.FLOAT16) {
-            ByteBuffer b = ByteBuffer.allocateDirect(mel.length * 2).order(ByteOrder.nativeOrder());
-            ShortBuffer sb = b.asShortBuffer();
-            for (float v : mel) {
-                sb.put(Fp16Conversions.floatToFp16(v));
-            }
-            input = OnnxTensor.createTensor(env, b, shape, OnnxJavaType.FLOAT16);
-        } else {
-            input = OnnxTensor.createTensor(env, FloatBuffer.wrap(mel), shape);
-        }
-        try (input) {
+        try (OnnxTensor input = Tensors.floats(env, mel, shape, graph.featureType)) {
             return graph.encoder.run(Map.of(WhisperGraph.INPUT_FEATURES, input));
         } finally {
             clock.encoderNanos += System.nanoTime() - start;

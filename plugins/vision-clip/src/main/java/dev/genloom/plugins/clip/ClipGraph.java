@@ -6,19 +6,15 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import ai.onnxruntime.platform.Fp16Conversions;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.onnx.Signature;
 import dev.genloom.spi.onnx.TensorSpec;
+import dev.genloom.spi.onnx.Tensors;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
-import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -281,35 +277,17 @@ final class ClipGraph implements AutoCloseable {
     }
 
     private OnnxTensor pixels(float[] chw, int count, int height, int width) throws OrtException {
-        long[] shape = {count, 3, height, width};
-        if (pixelType == OnnxJavaType.FLOAT16) {
-            ByteBuffer b = ByteBuffer.allocateDirect(chw.length * 2).order(ByteOrder.nativeOrder());
-            ShortBuffer sb = b.asShortBuffer();
-            for (float v : chw) {
-                sb.put(Fp16Conversions.floatToFp16(v));
-            }
-            return OnnxTensor.createTensor(env, b, shape, OnnxJavaType.FLOAT16);
-        }
-        return OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), shape);
+        return Tensors.floats(env, chw, new long[] {count, 3, height, width}, pixelType);
     }
 
     /** A [rows, dim] float or float16 tensor as float rows. */
     private float[][] rows(OnnxTensor t, int count) {
         long[] shape = t.getInfo().getShape();
         int dim = (int) shape[shape.length - 1];
+        float[] all = Tensors.toFloats(t);
         float[][] out = new float[count][dim];
-        if (t.getInfo().type == OnnxJavaType.FLOAT16) {
-            ShortBuffer sb = t.getShortBuffer();
-            for (int r = 0; r < count; r++) {
-                for (int i = 0; i < dim; i++) {
-                    out[r][i] = Fp16Conversions.fp16ToFloat(sb.get(r * dim + i));
-                }
-            }
-        } else {
-            FloatBuffer fb = t.getFloatBuffer();
-            for (int r = 0; r < count; r++) {
-                fb.get(r * dim, out[r], 0, dim);
-            }
+        for (int r = 0; r < count; r++) {
+            System.arraycopy(all, r * dim, out[r], 0, dim);
         }
         return out;
     }
