@@ -97,6 +97,25 @@ class DiffusionCliTest {
     }
 
     @Test
+    void benchImageTimesTheFrameworkAgainstTheBareLoop() throws Exception {
+        Result r = cli("--json", "bench", "image", "-m", "sd-tiny", "--size", "32", "--steps", "3,1", "--repeats", "1");
+        assertEquals(0, r.status(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals("euler", json.get("scheduler").asText());
+        assertEquals(2, json.get("runs").size());
+        for (JsonNode run : json.get("runs")) {
+            assertTrue(run.get("secondsPerImage").asDouble() > 0 && run.get("bareSecondsPerImage").asDouble() > 0, r.out());
+            assertTrue(run.get("secondsPerStep").asDouble() > 0 && run.get("bareSecondsPerStep").asDouble() > 0, r.out());
+            assertEquals(run.get("secondsPerImage").asDouble() / run.get("bareSecondsPerImage").asDouble() - 1,
+                    run.get("overhead").asDouble(), 1e-9);
+        }
+        assertEquals(3, json.get("runs").get(0).get("steps").asInt());
+        Result bad = cli("bench", "image", "-m", "sd-tiny", "--steps", "0");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--steps must be at least 1"), bad.err());
+    }
+
+    @Test
     void badValuesAreRefusedInWords() {
         Path out = tmp.resolve("x.png");
         Result size = cli("text-to-image", "-m", "sd-tiny", "-o", out.toString(), "--width", "30", "x");

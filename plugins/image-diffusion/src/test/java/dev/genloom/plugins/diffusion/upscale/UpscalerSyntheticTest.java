@@ -1,10 +1,13 @@
 package dev.genloom.plugins.diffusion.upscale;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.ImageToImage;
 import dev.genloom.api.ImageToImageOptions;
 import dev.genloom.api.media.Image;
+import dev.genloom.cli.GenloomCli;
 import dev.genloom.cli.bench.UpscaleBench;
 import dev.genloom.runtime.Genloom;
 import dev.genloom.spi.BareEncoder;
@@ -13,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -226,5 +231,15 @@ class UpscalerSyntheticTest {
             assertEquals(6, figures.tiles(), figures.toString());
             assertTrue(figures.upscaleSeconds() > 0 && figures.bareSeconds() > 0 && Double.isFinite(figures.ratio()));
         }
+        // and through the command line: one row per tile size
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = GenloomCli.execute(new String[] {"-q", "--device", "cpu", "--json", "bench", "upscale", "-m",
+                f.toString(), "--size", "64", "--tile", "40,64", "--repeats", "1"}, new PrintWriter(out), new PrintWriter(err));
+        assertEquals(0, status, err.toString());
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertEquals(2, json.get("tiles").size());
+        assertTrue(json.get("tiles").get(0).get("tiles").asInt() > 1, out.toString());
+        assertEquals(1, json.get("tiles").get(1).get("tiles").asInt(), out.toString());
     }
 }
