@@ -1,0 +1,12 @@
+package dev.genloom.plugins.tts;
+
+/**
+ * Piper's {@code phoneme_type: text}: the text itself is the phoneme string (its code points
+ * after NFD, which {@link PhonemeIds} takes), white space collapsed.
+ */
+final class TextPhonemizer implements Phonemizer {
+    @Override
+    public String phonemes(String sentence) {
+        return sentence.strip().replaceAll("\\s+", " ");
+    }
+}
