@@ -116,7 +116,7 @@ public final class EspeakPhonemizer implements Phonemizer {
             Bounded err = Bounded.start(p, p.getErrorStream(), 4096);
             Bounded out = Bounded.start(p, p.getInputStream(), maxOutput);
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw GenloomException.runFailed(program + " did not finish within " + timeout.toSeconds() + " s", null);
+                throw GenloomException.runFailed(program + " did not finish within " + timeout.toMillis() + " ms", null);
             }
             byte[] phonemes = out.bytes();
             if (phonemes == null) {

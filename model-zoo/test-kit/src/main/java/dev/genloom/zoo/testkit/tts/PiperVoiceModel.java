@@ -39,7 +39,9 @@ import java.util.Map;
  * (plus a speaker embedding {@code emb_g} gathered by {@code sid} in the multi-speaker variant),
  * two masked residual {@code Conv1d} blocks as the text encoder, a projection to prior means, the
  * same deterministic duration predictor (every phoneme gets
- * {@code ceil(exp(log_duration) * length_scale)} frames, {@code log_duration} in [-0.2, 1.4],
+ * {@code ceil(exp(log_duration) * length_scale)} frames, {@code log_duration} in [1.7, 2.9]
+ * (6 to 19 frames at length_scale 1, a real voice's order, so that halving length_scale about
+ * halves the samples),
  * phonemes past {@code input_lengths} none), length regulation by a path matrix, and the
  * HiFi-GAN style decoder: {@code sum(frames) * hop} samples. Where a real export draws
  * Gaussian noise ({@code RandomNormalLike}) scaled by {@code noise_scale}, this one adds the
@@ -59,6 +61,12 @@ public final class PiperVoiceModel {
     public static final double NOISE_SCALE = 0.667;
     public static final double LENGTH_SCALE = 1.0;
     public static final double NOISE_W = 0.8;
+    /** {@code log_duration = LOG_DURATION_MID + LOG_DURATION_SPREAD * tanh(x)}. */
+    public static final double LOG_DURATION_MID = 2.3;
+    public static final double LOG_DURATION_SPREAD = 0.6;
+    /** Fewest and most frames of one phoneme at length_scale 1: {@code ceil(exp(1.7))}, {@code ceil(exp(2.9))}. */
+    public static final int MIN_FRAMES = 6;
+    public static final int MAX_FRAMES = 19;
 
     /** Sizes, speakers (1: no {@code sid} input) and seed. */
     public record Config(int hidden, int kernel, int flowSize, int durationFilter, int upsampleChannels,
@@ -170,7 +178,7 @@ public final class PiperVoiceModel {
         String d = VitsModel.conv1d(b, b.mul(x, maskChannels), "dp.conv_1", c.hidden(), c.durationFilter(), c.kernel(), true);
         d = VitsModel.channelNorm(b, b.op("Relu", d), "dp.norm_1", c.durationFilter());
         d = VitsModel.conv1d(b, b.mul(d, maskChannels), "dp.proj", c.durationFilter(), 1, 1, true);   // [1, 1, n]
-        String logDuration = b.add(b.mul(b.op("Tanh", d), w.floatScalar(0.8f)), w.floatScalar(0.6f));
+        String logDuration = b.add(b.mul(b.op("Tanh", d), w.floatScalar((float) LOG_DURATION_SPREAD)), w.floatScalar((float) LOG_DURATION_MID));
         String durations = b.op("Ceil", b.mul(b.mul(b.op("Exp", logDuration), maskChannels), lengthScale));
         String frames = b.cast(b.reshape(durations, 0, -1), ElementType.INT64);                 // [1, n]
 

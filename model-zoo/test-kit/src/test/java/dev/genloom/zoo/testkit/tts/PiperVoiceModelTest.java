@@ -112,7 +112,10 @@ class PiperVoiceModelTest {
             int hop = c.hop();
             assertEquals(0, once.length % hop);
             int frames = once.length / hop;
-            assertTrue(frames >= phonemes.length && frames <= 5 * phonemes.length, frames + " frames");
+            assertEquals(PiperVoiceModel.MIN_FRAMES, (int) Math.ceil(Math.exp(PiperVoiceModel.LOG_DURATION_MID - PiperVoiceModel.LOG_DURATION_SPREAD)));
+            assertEquals(PiperVoiceModel.MAX_FRAMES, (int) Math.ceil(Math.exp(PiperVoiceModel.LOG_DURATION_MID + PiperVoiceModel.LOG_DURATION_SPREAD)));
+            assertTrue(frames >= PiperVoiceModel.MIN_FRAMES * phonemes.length && frames <= PiperVoiceModel.MAX_FRAMES * phonemes.length,
+                    frames + " frames");
             assertArrayEquals(once, speak(s, phonemes, 1f, null), "deterministic");
             for (float v : once) {
                 assertTrue(v >= -1 && v <= 1);
