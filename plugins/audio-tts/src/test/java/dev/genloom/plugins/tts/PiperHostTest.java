@@ -110,6 +110,7 @@ class PiperHostTest {
     static void assertHalved(TextToAudio v, String text) {
         double normal = v.synthesize(text, speed(1)).durationSeconds();
         double fast = v.synthesize(text, speed(2)).durationSeconds();
+        System.out.printf("%s: %.3f s at speed 1, %.3f s at speed 2 (ratio %.3f)%n", v.info().name(), normal, fast, fast / normal);
         assertEquals(0.5, fast / normal, 0.05, fast + " s at speed 2, " + normal + " s at speed 1");
     }
 
