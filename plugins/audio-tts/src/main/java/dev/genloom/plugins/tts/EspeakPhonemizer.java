@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  *
  * <p>Piper (piper-phonemize) calls {@code espeak_TextToPhonemesWithTerminator} with
  * {@code espeakPHONEMES_IPA} on the voice named by {@code espeak.voice}, clause by clause; it
- * appends each clause's terminating punctuation ({@code . , ? ! : ;}) to the clause's phonemes,
- * puts a space between clauses, drops espeak's language-switch marks such as {@code (fr)}, and
- * starts a new sentence where espeak says a sentence ends. The command-line equivalent used here,
+ * appends each clause's terminating punctuation to the clause's phonemes ({@code . ? !} alone,
+ * {@code , : ;} followed by a space), drops espeak's language-switch marks such as {@code (fr)},
+ * and starts a new sentence where the terminator is a sentence's ({@code . ? !}). The command-line equivalent used here,
  * per clause of {@link Sentences#clauses}, text on standard input (never through a shell):
  * <pre>
  * espeak-ng -q -b 1 --ipa -v VOICE --stdin
@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * punctuation is appended, language marks are removed, and clauses are joined by a space.
  * Differences from Piper: clauses and sentences are found by {@link Sentences} rather than by
  * espeak's own clause terminator (abbreviations and numbers espeak treats specially may split
- * differently), a clause ending in several marks ({@code ?!}) keeps them all, and Piper's own
+ * differently), a clause ending in several marks ({@code ?!}) keeps them all, Piper's per-language
+ * phoneme substitutions (pt-br {@code c} to {@code k}) are not applied, and Piper's own
  * espeak-ng fork is not used (Debian's release, 1.51 on bookworm, may phonemize some words
  * differently).
  *
