@@ -8,6 +8,7 @@ import dev.genloom.zoo.testkit.diffusion.TinyAutoencoder;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
+import dev.genloom.zoo.testkit.tts.PiperVoiceModel;
 import dev.genloom.zoo.testkit.tts.VitsModel;
 import dev.genloom.zoo.testkit.whisper.WhisperExport;
 import java.nio.file.Path;
@@ -36,6 +37,12 @@ public final class TestKit {
     public static final String BERT_TINY = "bert-tiny";
     /** Folder name of the tiny MMS-TTS / VITS ({@link VitsModel#TINY}). */
     public static final String MMS_TTS_TINY = "mms-tts-tiny";
+    /** Folder name of the tiny single-speaker Piper voice ({@link PiperVoiceModel#TINY}, file {@link #PIPER_VOICE}). */
+    public static final String PIPER_TINY = "piper-tiny";
+    /** Folder name of the tiny three-speaker Piper voice ({@link PiperVoiceModel#TINY_MULTI}, file {@link #PIPER_VOICE}). */
+    public static final String PIPER_TINY_MULTI = "piper-tiny-multi";
+    /** File stem of the kit's Piper voices: {@code <stem>.onnx} and {@code <stem>.onnx.json}. */
+    public static final String PIPER_VOICE = "en_US-genloom_tiny-x_low";
     /** Folder name of the tiny Whisper ({@link WhisperExport#TINY}: encoder, decoders, merged decoder; fp32, fp16, quantized). */
     public static final String WHISPER_TINY_KIT = "whisper-tiny-kit";
     /** Folder name of the Whisper base.en-size benchmark model ({@link #writeBenchmarkModels}). */
@@ -83,6 +90,8 @@ public final class TestKit {
         written.add(ClipModel.write(dir.resolve(CLIP_TINY), ClipModel.TINY));
         written.add(BertModel.write(dir.resolve(BERT_TINY), BertModel.TINY));
         written.add(VitsModel.write(dir.resolve(MMS_TTS_TINY), VitsModel.TINY));
+        written.add(PiperVoiceModel.write(dir.resolve(PIPER_TINY), PIPER_VOICE, PiperVoiceModel.TINY));
+        written.add(PiperVoiceModel.write(dir.resolve(PIPER_TINY_MULTI), PIPER_VOICE, PiperVoiceModel.TINY_MULTI));
         written.add(StableDiffusionModel.write(dir.resolve(SD_TINY), StableDiffusionModel.TINY,
                 StableDiffusionModel.TimestepType.INT64));
         written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_FLOAT_TIMESTEP), StableDiffusionModel.TINY,

@@ -57,7 +57,7 @@ class TestKitTest {
                 "onnx/decoder_model_quantized.onnx", "onnx/decoder_with_past_model_quantized.onnx")) {
             assertTrue(Files.isRegularFile(whisper.resolve(file)), "whisper-tiny-kit/" + file);
         }
-        assertEquals(18, TestKit.writeAll(dir.resolve("again")).size());
+        assertEquals(20, TestKit.writeAll(dir.resolve("again")).size());
     }
 
     @Test
