@@ -8,6 +8,7 @@ import dev.genloom.zoo.testkit.diffusion.TinyAutoencoder;
 import dev.genloom.zoo.testkit.lm.DecoderExport;
 import dev.genloom.zoo.testkit.lm.Gpt2Model;
 import dev.genloom.zoo.testkit.lm.LlamaModel;
+import dev.genloom.zoo.testkit.musicgen.MusicgenExport;
 import dev.genloom.zoo.testkit.tts.PiperVoiceModel;
 import dev.genloom.zoo.testkit.tts.VitsModel;
 import dev.genloom.zoo.testkit.whisper.WhisperExport;
@@ -45,6 +46,8 @@ public final class TestKit {
     public static final String PIPER_VOICE = "en_US-genloom_tiny-x_low";
     /** Folder name of the tiny Whisper ({@link WhisperExport#TINY}: encoder, decoders, merged decoder; fp32, fp16, quantized). */
     public static final String WHISPER_TINY_KIT = "whisper-tiny-kit";
+    /** Folder name of the tiny MusicGen ({@link MusicgenExport#TINY}: text encoder, merged decoder, EnCodec decoder). */
+    public static final String MUSICGEN_TINY = "musicgen-tiny";
     /** Folder name of the Whisper base.en-size benchmark model ({@link #writeBenchmarkModels}). */
     public static final String WHISPER_BASE_EN_SIZE = "whisper-base-en-size";
     /** Folder name of the Whisper tiny.en-size benchmark model ({@link #writeBenchmarkModels}). */
@@ -106,6 +109,7 @@ public final class TestKit {
         written.add(StableDiffusionModel.write(dir.resolve(SD_TINY_FP16), StableDiffusionModel.tinyFp16()));
         written.add(TinyAutoencoder.write(dir.resolve(TAESD_TINY), TinyAutoencoder.TINY));
         written.add(WhisperExport.write(dir.resolve(WHISPER_TINY_KIT), WhisperExport.TINY));
+        written.add(MusicgenExport.write(dir.resolve(MUSICGEN_TINY), MusicgenExport.TINY));
         return written;
     }
 
