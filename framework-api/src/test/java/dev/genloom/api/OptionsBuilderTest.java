@@ -63,7 +63,12 @@ class OptionsBuilderTest {
                         .timestamps(true).beams(5).vad(true).build());
         assertEquals(TranscriptionOptions.defaults().withBeams(3),
                 TranscriptionOptions.builder().beams(3).build());
-        assertEquals(new SpeechOptions(2, 1.5, 9L), SpeechOptions.builder().speaker(2).speed(1.5).seed(9L).build());
+        assertEquals(new SpeechOptions(2, 1.5, 9L, 0.5, 0.7, 12.0), SpeechOptions.builder().speaker(2).speed(1.5).seed(9L)
+                .noiseScale(0.5).noiseW(0.7).seconds(12.0).build());
+        assertEquals("seconds must be > 0, got 0.0", assertThrows(GenloomException.class,
+                () -> SpeechOptions.builder().seconds(0.0).build()).getMessage());
+        assertEquals("noiseScale must be >= 0, got -1.0", assertThrows(GenloomException.class,
+                () -> SpeechOptions.builder().noiseScale(-1.0).build()).getMessage());
         assertEquals(new ImageToTextOptions(List.of("a cat", "a dog"), "a photo of {}", 20),
                 ImageToTextOptions.builder().labels("a cat", "a dog").labelTemplate("a photo of {}").maxNewTokens(20)
                         .build());

@@ -20,7 +20,10 @@ final class TextToAudioCommand extends ModelCommand implements Callable<Integer>
     static final OptionTable<SpeechOptions> OPTIONS = OptionTable.of(Tasks.TEXT_TO_AUDIO)
             .option("speaker", "ID", "speaker id of a multi-speaker model")
             .option("speed", "X", "speaking rate (1 = the model's own)")
-            .option("seed", "S", "seed of the model's sampling");
+            .option("seed", "S", "seed of the model's sampling")
+            .option("noiseScale", "X", "variation of the voice's sound (VITS, Piper: the voice's noise_scale)")
+            .option("noiseW", "X", "variation of the phoneme durations (the voice's noise_w)")
+            .option("seconds", "S", "length of generated music");
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.wav", description = "where to write the WAV")
     Path output;

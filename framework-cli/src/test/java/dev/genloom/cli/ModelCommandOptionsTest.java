@@ -136,7 +136,7 @@ class ModelCommandOptionsTest {
                 checked++;
             }
         }
-        assertEquals(12 + 5 + 3 + 10 + 9 + 3 + 3, checked);   // ... ImageOptions, ImageToImageOptions, ..., EmbeddingOptions
+        assertEquals(12 + 5 + 3 + 10 + 9 + 6 + 3, checked);   // ... ImageOptions, ImageToImageOptions, ..., EmbeddingOptions
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.genloom.plugins.tts;
 
+import dev.genloom.api.AudioListener;
 import dev.genloom.api.GenloomException;
 import dev.genloom.api.ModelInfo;
 import dev.genloom.api.SpeechOptions;
@@ -20,7 +21,8 @@ import java.util.List;
  *
  * <p>Options: {@code speaker} is the {@code sid} (0 to {@code num_speakers - 1}; default 0);
  * {@code speed} divides the voice's {@code length_scale} (speed 2: half the frames per phoneme);
- * noise_scale and noise_w are the voice config's. {@code seed} has no effect: a Piper export draws
+ * noise_scale and noise_w are the voice config's unless the options give {@code noiseScale} and
+ * {@code noiseW}. With a listener it streams: one piece per sentence. {@code seed} has no effect: a Piper export draws
  * its noise inside the graph ({@code RandomNormalLike}, no seed input), so a voice whose
  * noise_scale and noise_w are not 0 may differ a little from run to run whatever the seed.
  */
@@ -45,6 +47,28 @@ final class PiperVoice implements TextToAudio {
 
     @Override
     public Audio synthesize(String text, SpeechOptions options) {
+        List<float[]> parts = new ArrayList<>();
+        synthesize(text, options, piece -> parts.add(piece.samples()));
+        int total = 0;
+        for (float[] p : parts) {
+            total += p.length;
+        }
+        float[] out = new float[total];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return Audio.wrap(out, config.sampleRate(), 1);
+    }
+
+    /**
+     * Speaks sentence by sentence: each piece is one sentence, with the silence between sentences
+     * before it from the second on. Every sentence's phonemes are made (and refused) before the
+     * first is spoken.
+     */
+    @Override
+    public void synthesize(String text, SpeechOptions options, AudioListener listener) {
         int speaker = speaker(options.speaker());
         SentencePlan plan = SentencePlan.of(text, phonemizer, ids);
         if (!plan.missing().isEmpty()) {
@@ -55,24 +79,20 @@ final class PiperVoice implements TextToAudio {
             LOG.debug("{}: seed {} has no effect on a Piper voice (its noise is drawn inside the graph)", info.name(), options.seed());
         }
         float lengthScale = (float) (config.lengthScale() / options.speed());
+        float noiseScale = (float) (options.noiseScale() != null ? options.noiseScale() : config.noiseScale());
+        float noiseW = (float) (options.noiseW() != null ? options.noiseW() : config.noiseW());
         int silence = (int) Math.round(sentenceSilence * config.sampleRate());
-        List<float[]> parts = new ArrayList<>();
-        int total = 0;
+        boolean first = true;
         for (long[] sentence : plan.sentences()) {
-            float[] samples = session.run(sentence, (float) config.noiseScale(), lengthScale, (float) config.noiseW(), speaker);
-            total += samples.length + (parts.isEmpty() ? 0 : silence);
-            parts.add(samples);
-        }
-        float[] out = new float[total];
-        int at = 0;
-        for (float[] p : parts) {
-            if (at > 0) {
-                at += silence;
+            float[] samples = session.run(sentence, noiseScale, lengthScale, noiseW, speaker);
+            float[] piece = samples;
+            if (!first) {
+                piece = new float[silence + samples.length];
+                System.arraycopy(samples, 0, piece, silence, samples.length);
             }
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
+            first = false;
+            listener.onAudio(Audio.wrap(piece, config.sampleRate(), 1));
         }
-        return Audio.wrap(out, config.sampleRate(), 1);
     }
 
     /** The sid of the option, checked against the voice's speakers. */

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -139,6 +141,35 @@ class PiperHostTest {
         assertArrayEquals(one, Arrays.copyOfRange(both, 0, one.length));
         assertArrayEquals(new float[silence], Arrays.copyOfRange(both, one.length, one.length + silence));
         assertArrayEquals(two, Arrays.copyOfRange(both, one.length + silence, both.length));
+    }
+
+    @Test
+    void streamingGivesOnePiecePerSentenceAndThePiecesAreTheWhole() {
+        TextToAudio v = voice("piper-text");
+        List<float[]> pieces = new ArrayList<>();
+        v.synthesize("one two. three four! five", SpeechOptions.defaults(), piece -> pieces.add(piece.samples()));
+        assertEquals(3, pieces.size());
+        float[] whole = v.synthesize("one two. three four! five").samples();
+        float[] joined = new float[whole.length];
+        int at = 0;
+        for (float[] p : pieces) {
+            System.arraycopy(p, 0, joined, at, p.length);
+            at += p.length;
+        }
+        assertEquals(whole.length, at);
+        assertArrayEquals(whole, joined);
+        int silence = (int) Math.round(0.2 * PiperVoiceModel.SAMPLE_RATE);
+        assertArrayEquals(new float[silence], Arrays.copyOfRange(pieces.get(1), 0, silence), "the pause leads the piece");
+    }
+
+    @Test
+    void noiseScaleAndNoiseWFromTheOptionsReplaceTheVoices() {
+        TextToAudio v = voice("piper-text");
+        float[] voices = v.synthesize("one two three").samples();
+        float[] quiet = v.synthesize("one two three", SpeechOptions.builder().noiseScale(0.0).build()).samples();
+        assertFalse(Arrays.equals(voices, quiet), "noise_scale 0 takes the graph's noise out");
+        assertArrayEquals(quiet, v.synthesize("one two three", SpeechOptions.builder().noiseScale(0.0).noiseW(0.5).build())
+                .samples(), "the kit's graph does not use noise_w");
     }
 
     @Test
