@@ -54,7 +54,7 @@ class OptionBinderTest {
 
     @Test
     void namesAreRecordComponentsInOrder() {
-        assertEquals(List.of("speaker", "speed", "seed"), OptionBinder.names(SpeechOptions.class));
+        assertEquals(List.of("speaker", "speed", "seed", "noiseScale", "noiseW", "seconds"), OptionBinder.names(SpeechOptions.class));
         assertEquals("maxNewTokens", OptionBinder.names(TextOptions.class).get(0));
     }
 
