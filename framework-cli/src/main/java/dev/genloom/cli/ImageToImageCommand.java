@@ -21,16 +21,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "image-to-image", description = "Redraw, inpaint or upscale a picture into a PNG file.")
 final class ImageToImageCommand extends ModelCommand implements Callable<Integer> {
-    static final OptionTable<ImageToImageOptions> OPTIONS = OptionTable.of(Tasks.IMAGE_TO_IMAGE)
+    static final OptionTable<ImageToImageOptions> OPTIONS = TextToImageCommand.sampling(OptionTable.of(Tasks.IMAGE_TO_IMAGE)
             .option("mask", "MASK", "inpainting mask (white: redraw, black: keep), resized to the picture")
-            .option("strength", "X", "how far to move from the picture, 0..1 (default 0.8; 1 with a mask)")
-            .option("negativePrompt", "TEXT", "what the picture should not show")
-            .option("steps", "N", "denoising steps of a full run")
-            .option("guidanceScale", "G", "classifier-free guidance scale (1 or less: none)", "--guidance")
-            .option("guidanceRescale", "R", "guidance rescale, 0..1 (v-prediction models)")
-            .option("seed", "S", "noise seed (default: a random one, printed with --json)")
-            .option("scheduler", "NAME", "scheduler (default: the model's)")
-            .option("previewEvery", "K", "write a preview PNG every K steps (OUT.step-KK.png)");
+            .option("strength", "X", "how far to move from the picture, 0..1 (default 0.8; 1 with a mask)"));
 
     @Option(names = {"-i", "--image"}, required = true, paramLabel = "IN", description = "the picture (PNG, JPEG, ...)")
     Path image;

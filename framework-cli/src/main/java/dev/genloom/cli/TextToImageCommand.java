@@ -24,18 +24,25 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "text-to-image", description = "Draw a picture of a prompt into a PNG file.")
 final class TextToImageCommand extends ModelCommand implements Callable<Integer> {
-    static final OptionTable<ImageOptions> OPTIONS = OptionTable.of(Tasks.TEXT_TO_IMAGE)
-            .option("negativePrompt", "TEXT", "what the picture should not show")
+    static final OptionTable<ImageOptions> OPTIONS = sampling(OptionTable.of(Tasks.TEXT_TO_IMAGE)
             .option("width", "W", "width in pixels, a multiple of 8")
             .option("height", "H", "height in pixels, a multiple of 8")
-            .option("steps", "N", "denoising steps")
-            .option("guidanceScale", "G", "classifier-free guidance scale (1 or less: none)", "--guidance")
-            .option("guidanceRescale", "R", "guidance rescale, 0..1 (v-prediction models)")
-            .option("seed", "S", "noise seed (default: a random one, printed with --json)")
-            .option("scheduler", "NAME", "scheduler (default: the model's): pndm, ddim, euler, euler-a, lms, "
-                    + "dpm++2m, dpm++2m-karras, lcm")
-            .option("count", "N", "pictures to draw (batched where the model allows)")
-            .option("previewEvery", "K", "write a preview PNG every K steps (OUT.step-KK.png)");
+            .option("count", "N", "pictures to draw (batched where the model allows)"));
+
+    /**
+     * The sampling options text-to-image and image-to-image share, by the record components both
+     * options records have.
+     */
+    static <O extends Record> OptionTable<O> sampling(OptionTable<O> table) {
+        return table.option("negativePrompt", "TEXT", "what the picture should not show")
+                .option("steps", "N", "denoising steps (image-to-image: of a full run)")
+                .option("guidanceScale", "G", "classifier-free guidance scale (1 or less: none)", "--guidance")
+                .option("guidanceRescale", "R", "guidance rescale, 0..1 (v-prediction models)")
+                .option("seed", "S", "noise seed (default: a random one, printed with --json)")
+                .option("scheduler", "NAME", "scheduler (default: the model's): pndm, ddim, euler, euler-a, lms, "
+                        + "dpm++2m, dpm++2m-karras, lcm")
+                .option("previewEvery", "K", "write a preview PNG every K steps (OUT.step-KK.png)");
+    }
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.png", description = "where to write the PNG")
     Path output;

@@ -42,6 +42,15 @@ public final class Schedulers {
         return spelling == null ? Optional.empty() : SchedulerKind.named(spelling).map(SchedulerKind::schedulerName);
     }
 
+    /**
+     * Refuses a name that is no scheduler (before any run is made).
+     *
+     * @throws GenloomException {@link ErrorKind#INVALID_INPUT} listing every name
+     */
+    public static void requireName(String name) {
+        kind(name);
+    }
+
     /** The scheduler name that runs a diffusers class ({@code EulerDiscreteScheduler} gives {@code euler}), if Genloom has it. */
     public static Optional<String> nameForClass(String className) {
         return SchedulerKind.ofClass(className).map(SchedulerKind::schedulerName);

@@ -22,6 +22,11 @@ interface Previewer extends AutoCloseable {
     /** A preview of one image's latents (as the UNet sees them: scaled). */
     Image preview(float[] latents, int channels, int height, int width);
 
+    /** Whether a preview is the picture itself (the pipeline's own VAE), so the last one need not be decoded twice. */
+    default boolean exact() {
+        return false;
+    }
+
     @Override
     default void close() {
     }
@@ -44,12 +49,16 @@ interface Previewer extends AutoCloseable {
                 }
             };
         }
-        return (latents, channels, height, width) -> {
-            float[] x = latents.clone();
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) (x[i] / scalingFactor);
+        return new Previewer() {
+            @Override
+            public Image preview(float[] latents, int channels, int height, int width) {
+                return decoder.decode(latents, scalingFactor, channels, height, width);
             }
-            return Image.fromChw(decoder.run(x, channels, height, width), width * 8, height * 8, -1f, 1f);
+
+            @Override
+            public boolean exact() {
+                return true;
+            }
         };
     }
 

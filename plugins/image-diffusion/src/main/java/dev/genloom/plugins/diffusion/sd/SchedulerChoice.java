@@ -1,7 +1,6 @@
 package dev.genloom.plugins.diffusion.sd;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genloom.api.GenloomException;
 import dev.genloom.plugins.diffusion.scheduler.Scheduler;
 import dev.genloom.plugins.diffusion.scheduler.SchedulerConfig;
 import dev.genloom.plugins.diffusion.scheduler.Schedulers;
@@ -49,9 +48,8 @@ final class SchedulerChoice {
 
     /** Refuses a name that is no scheduler, listing the names; null is the default. */
     void check(String name) {
-        if (name != null && Schedulers.canonicalName(name).isEmpty()) {
-            throw GenloomException.invalidInput("there is no scheduler '" + name + "'; schedulers are "
-                    + String.join(", ", Schedulers.names()), "pick one of those names (--scheduler NAME)");
+        if (name != null) {
+            Schedulers.requireName(name);
         }
     }
 

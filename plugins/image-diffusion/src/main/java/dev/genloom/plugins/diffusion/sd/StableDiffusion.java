@@ -239,6 +239,9 @@ final class StableDiffusion implements TextToImage, ImageToImage {
         final StepListener listener;
         final long started = System.nanoTime();
         final Map<String, Long> nanos = new LinkedHashMap<>();
+        /** The picture decoded for the last step's preview, and the latents it came from. */
+        private Image previewed;
+        private float[] previewedLatents;
 
         Run(int width, int height, Integer steps, Double guidance, Double rescale, Long seed, String scheduler,
             Integer previewEvery, StepListener listener) {
@@ -332,17 +335,22 @@ final class StableDiffusion implements TextToImage, ImageToImage {
             d.run(s, latents, noise, start, inpaint, (i, t, x) -> {
                 int done = i - start + 1;
                 Image preview = null;
-                if (previewEvery > 0 && (done % previewEvery == 0 || done == total)) {
+                if (previewEvery > 0 && done == total && previewer.exact()) {
+                    // the VAE's preview of the last step is the picture: decoded once, kept for decode()
+                    long p0 = System.nanoTime();
+                    preview = decode(x[0], 0);
+                    previewed = preview;
+                    previewedLatents = x[0];
+                    previewNanos[0] += System.nanoTime() - p0;
+                } else if (previewEvery > 0 && (done % previewEvery == 0 || done == total)) {
                     long p0 = System.nanoTime();
                     preview = previewer.preview(x[0], LATENT_CHANNELS, h, w);
                     previewNanos[0] += System.nanoTime() - p0;
+                    nanos.merge("preview", System.nanoTime() - p0, Long::sum);
                 }
                 listener.onStep(new DenoisingStep(done, total, t, Duration.ofNanos(System.nanoTime() - started), preview));
             });
             nanos.merge("unet", System.nanoTime() - t0 - previewNanos[0], Long::sum);
-            if (previewNanos[0] > 0) {
-                nanos.merge("preview", previewNanos[0], Long::sum);
-            }
         }
 
         float[] encode(float[] pixels) {
@@ -354,18 +362,11 @@ final class StableDiffusion implements TextToImage, ImageToImage {
         }
 
         Image decode(float[] latents, int index) {
-            long t0 = System.nanoTime();
-            float[] x = latents.clone();
-            scale(x, 1 / defaults.scalingFactor());
-            float[] pixels = decoder.run(x, LATENT_CHANNELS, h, w);
-            for (float v : pixels) {
-                if (!Float.isFinite(v)) {
-                    throw new GenloomException(ErrorKind.RUN_FAILED, "the VAE decoder gave NaN or infinite pixels",
-                            "an fp16 VAE overflows often: use an fp32 vae_decoder (dtype fp32, or the fp16-fix VAE), "
-                                    + "or try another scheduler (--scheduler euler)");
-                }
+            if (index == 0 && latents == previewedLatents) {
+                return previewed;                       // the last step's preview was this decode
             }
-            Image image = Image.fromChw(pixels, width, height, -1f, 1f);
+            long t0 = System.nanoTime();
+            Image image = decoder.decode(latents, defaults.scalingFactor(), LATENT_CHANNELS, h, w);
             add("vae_decoder", t0);
             if (Pixels.black(image)) {
                 LOG.warn("image {} (seed {}) came out black: with an fp16 export try the fp32 VAE (dtype fp32), "

@@ -5,7 +5,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.genloom.api.ErrorKind;
 import dev.genloom.api.GenloomException;
+import dev.genloom.api.media.Image;
 import dev.genloom.spi.ModelContext;
 import dev.genloom.spi.Release;
 import dev.genloom.spi.onnx.Signature;
@@ -81,6 +83,28 @@ final class Vae implements AutoCloseable {
             throw GenloomException.runFailed("the " + part + " " + file + " failed on a " + width + "x" + height
                     + " input: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The decoder's picture of one image's latents as the UNet sees them (scaled: divided by
+     * {@code scalingFactor} here), pixels in [-1, 1].
+     *
+     * @throws GenloomException {@code RUN_FAILED} where the decoder gives NaN or infinite pixels, saying what to try
+     */
+    Image decode(float[] scaledLatents, double scalingFactor, int channels, int height, int width) {
+        float[] x = new float[scaledLatents.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (scaledLatents[i] / scalingFactor);
+        }
+        float[] pixels = run(x, channels, height, width);
+        for (float v : pixels) {
+            if (!Float.isFinite(v)) {
+                throw new GenloomException(ErrorKind.RUN_FAILED, "the VAE decoder gave NaN or infinite pixels",
+                        "an fp16 VAE overflows often: use an fp32 vae_decoder (dtype fp32, or the fp16-fix VAE), "
+                                + "or try another scheduler (--scheduler euler)");
+            }
+        }
+        return Image.fromChw(pixels, width * 8, height * 8, -1f, 1f);
     }
 
     /** The encoder's latents (the mean where it gives mean and log-variance) of {@code latentChannels}. */
